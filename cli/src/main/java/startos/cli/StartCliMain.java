@@ -1,0 +1,10 @@
+package startos.cli;
+
+/** Entry point of {@code start-cli}. */
+public final class StartCliMain {
+  private StartCliMain() {}
+
+  public static void main(String[] args) {
+    System.out.println("start-cli: not wired yet");
+  }
+}

@@ -1,0 +1,21 @@
+package startos.rpc;
+
+import java.util.Optional;
+
+/**
+ * Who is calling and over what: the facts a method may need about the transport.
+ *
+ * @param sessionId the hashed id of the caller's session, when it has one
+ * @param local true when authenticated with the local CLI auth cookie
+ * @param loopback true when the peer address is a loopback address
+ * @param secure true when the request came over TLS
+ * @param userAgent the User-Agent header, or empty
+ */
+public record Caller(
+    Optional<String> sessionId, boolean local, boolean loopback, boolean secure, String userAgent) {
+
+  /** A caller with no session over plain loopback: tests and in-process use. */
+  public static Caller anonymousLoopback() {
+    return new Caller(Optional.empty(), false, true, false, "");
+  }
+}
