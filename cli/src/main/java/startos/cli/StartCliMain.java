@@ -5,6 +5,6 @@ public final class StartCliMain {
   private StartCliMain() {}
 
   public static void main(String[] args) {
-    System.out.println("start-cli: not wired yet");
+    System.exit(StartCli.run(CliEnv.system(), args));
   }
 }

@@ -1,10 +1,94 @@
 package startos.daemon;
 
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /** Entry point of {@code startd}. */
-public final class StartdMain {
-  private StartdMain() {}
+@Command(
+    name = "startd",
+    mixinStandardHelpOptions = true,
+    description = "The StartOS daemon: serves the web UI and the JSON-RPC API.",
+    version = "startd 0.4.0")
+public final class StartdMain implements Callable<Integer> {
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Data directory (default: /var/lib/startos).")
+  Path dataDir;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Address to listen on (default: 127.0.0.1:8080).")
+  String listen;
+
+  @Option(
+      names = "--web-root",
+      paramLabel = "DIR",
+      description = "Directory with a built web UI (default: the bundled page).")
+  Path webRoot;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Config file: JSON or 'key = value' lines (data-dir, listen, web-root).")
+  Path configFile;
 
   public static void main(String[] args) {
-    System.out.println("startd: not wired yet");
+    CommandLine cli = new CommandLine(new StartdMain());
+    int code = cli.execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Config config;
+    Startd startd;
+    try {
+      config = config();
+      startd = Startd.start(config);
+    } catch (ConfigException | StartupException e) {
+      System.err.println("startd: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.println("startd: shutting down");
+                  startd.close();
+                  stopped.countDown();
+                },
+                "startd-shutdown"));
+    System.out.println("startd is running: open " + startd.url());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  Config config() {
+    Map<String, String> file = configFile == null ? Map.of() : ConfigFile.read(configFile);
+    Path dir =
+        dataDir != null
+            ? dataDir
+            : Optional.ofNullable(file.get("data-dir"))
+                .map(Path::of)
+                .orElse(Config.DEFAULT_DATA_DIR);
+    String address = listen != null ? listen : file.getOrDefault("listen", Config.DEFAULT_LISTEN);
+    Optional<Path> web =
+        webRoot != null
+            ? Optional.of(webRoot)
+            : Optional.ofNullable(file.get("web-root")).map(Path::of);
+    Config base = Config.of(dir, address);
+    return new Config(base.dataDir(), base.host(), base.port(), web, base.continuationTtl());
   }
 }

@@ -1,0 +1,108 @@
+package startos.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import startos.patchdb.PatchDb;
+import startos.rpc.Access;
+import startos.rpc.Caller;
+import startos.rpc.ErrorKind;
+import startos.rpc.Params;
+import startos.rpc.ProtocolException;
+import startos.rpc.RpcException;
+import startos.rpc.RpcRouter;
+
+/** The {@code auth.*} methods. */
+public final class AuthMethods {
+  /** Where the argon2id PHC hash of the server password lives. */
+  public static final String PASSWORD_POINTER = "/private/password";
+
+  private final PatchDb db;
+  private final Sessions sessions;
+  private final LoginRateLimiter limiter;
+  private final EncryptionKey key;
+
+  public AuthMethods(PatchDb db, Sessions sessions, LoginRateLimiter limiter, EncryptionKey key) {
+    this.db = db;
+    this.sessions = sessions;
+    this.limiter = limiter;
+    this.key = key;
+  }
+
+  public void register(RpcRouter router) {
+    router.register("auth.login", Access.UNAUTHENTICATED, this::login);
+    router.register("auth.logout", this::logout);
+    router.register("auth.session.list", (p, c) -> sessions.list(c.sessionId()));
+    router.register("auth.session.kill", this::kill);
+    router.register("auth.reset-password", this::resetPassword);
+    router.register("auth.get-pubkey", Access.UNAUTHENTICATED, (p, c) -> key.publicJwk());
+  }
+
+  /** Result {@code {session: token}}; the HTTP layer turns it into the session cookie. */
+  private JsonNode login(JsonNode raw, Caller caller) {
+    Params params = Params.of(raw);
+    String password = password(params, "password");
+    boolean ephemeral = params.bool("ephemeral", false);
+    params.optionalValue("metadata"); // accepted (the CLI sends platforms), not used
+    limiter.attempt();
+    checkPassword(password);
+    Optional<String> userAgent =
+        caller.userAgent().isBlank() ? Optional.empty() : Optional.of(caller.userAgent());
+    SessionToken token = sessions.create(ephemeral, userAgent);
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    result.put("session", token.token());
+    return result;
+  }
+
+  private JsonNode logout(JsonNode raw, Caller caller) {
+    caller.sessionId().ifPresent(id -> sessions.end(java.util.List.of(id)));
+    return NullNode.getInstance();
+  }
+
+  private JsonNode kill(JsonNode raw, Caller caller) {
+    sessions.end(Params.of(raw).stringList("ids"));
+    return NullNode.getInstance();
+  }
+
+  private JsonNode resetPassword(JsonNode raw, Caller caller) {
+    Params params = Params.of(raw);
+    String oldPassword = password(params, "oldPassword");
+    String newPassword = password(params, "newPassword");
+    if (newPassword.isEmpty()) {
+      throw ProtocolException.invalidParams("the new password must not be empty");
+    }
+    checkPassword(oldPassword);
+    String hash = Passwords.hash(newPassword);
+    db.mutate(root -> {
+      Sessions.child(root, "private").put("password", hash);
+      return null;
+    });
+    return NullNode.getInstance();
+  }
+
+  private void checkPassword(String password) {
+    String stored =
+        db.get(PASSWORD_POINTER)
+            .filter(JsonNode::isTextual)
+            .map(JsonNode::asText)
+            .orElseThrow(() ->
+                new RpcException(
+                    ErrorKind.UNINITIALIZED, "no password is set on this server: run setup first"));
+    if (!Passwords.verify(stored, password)) {
+      throw new RpcException(ErrorKind.INCORRECT_PASSWORD, "the password is incorrect");
+    }
+  }
+
+  /** A password param: a plain string (StartOS's encrypted JWE form is not accepted yet). */
+  private static String password(Params params, String name) {
+    Optional<JsonNode> value = params.optionalValue(name);
+    if (value.isPresent() && value.get().isObject()) {
+      throw ProtocolException.invalidParams(
+          "parameter '%s': encrypted passwords are not supported by this server; send the password as a string over loopback or HTTPS"
+              .formatted(name));
+    }
+    return params.string(name);
+  }
+}

@@ -1,0 +1,610 @@
+package startos.container;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ContainerBackend} on LXC's command-line tools, with our own configs, bridge, NAT table and
+ * cgroup names, so it never depends on {@code /etc/lxc/default.conf} or {@code lxcbr0}.
+ *
+ * <p>Per container it loop-mounts the rootfs squashfs, puts an overlay with its own upper and work
+ * directories on top (a fresh writable root on every start), loop-mounts squashfs mounts, and hands
+ * the rest to LXC as bind mount entries. Requires root on the host.
+ */
+public final class LxcBackend implements ContainerBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(LxcBackend.class);
+  private static final String DEFAULT_PATH =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private final LxcSettings settings;
+  private final ProcessRunner runner;
+  private final MountTable mountTable;
+  private final AddressBook addresses;
+  private final CgroupTree cgroups;
+  private final HostNetwork network;
+  private final Map<String, ContainerSpec> running = new ConcurrentHashMap<>();
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  // cleanupAll takes the write side so it never races a start
+  private final ReentrantReadWriteLock global = new ReentrantReadWriteLock();
+
+  /** A backend on the real host: {@code /proc/self/mountinfo} and real processes. */
+  public LxcBackend(LxcSettings settings) {
+    this(settings, new SystemProcessRunner(), Path.of("/proc/self/mountinfo"));
+  }
+
+  LxcBackend(LxcSettings settings, ProcessRunner runner, Path mountInfo) {
+    this.settings = settings;
+    this.runner = runner;
+    this.mountTable = new MountTable(mountInfo);
+    this.addresses = new AddressBook(settings.addressFile(), settings.subnet());
+    this.cgroups = new CgroupTree(settings.cgroupRoot(), settings.cgroupPrefix());
+    this.network = new HostNetwork(runner, settings);
+  }
+
+  public LxcSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void start(ContainerSpec spec) {
+    String id = spec.id();
+    withLock(
+        id,
+        () -> {
+          if (hasProcesses(id)) {
+            throw new ContainerException(
+                "container "
+                    + id
+                    + " is already "
+                    + state(id).name().toLowerCase(java.util.Locale.ROOT));
+          }
+          requireSources(spec);
+          network.ensureUp();
+          ContainerLayout layout = layout(id);
+          // leftovers of a failed start or a crash would break the new mounts
+          unmountAll(layout.dir());
+          removeCgroups(id);
+          Inet4Address ip = addresses.allocate(id);
+          try {
+            List<LxcConfigFile.MountEntry> entries = prepareRoot(spec, layout);
+            boolean shared =
+                Files.isRegularFile(settings.lxcConfigDir().resolve("common.conf"))
+                    && Files.isRegularFile(settings.lxcConfigDir().resolve("userns.conf"));
+            String config =
+                LxcConfigFile.render(
+                    spec,
+                    settings,
+                    shared,
+                    layout.rootfs(),
+                    new LxcConfigFile.Network(
+                        settings.bridge(), settings.subnet(), ip, HostNetwork.vethName(ip)),
+                    entries,
+                    layout.log());
+            write(layout.config(), config);
+            Files.deleteIfExists(layout.log());
+            ProcessResult r = runner.run(lxc("lxc-start", id, "-d"));
+            if (!r.succeeded()) {
+              throw new ContainerException(
+                  "lxc-start of container "
+                      + id
+                      + " failed (exit "
+                      + r.exitCode()
+                      + "): "
+                      + r.stderr().strip()
+                      + logTail(layout));
+            }
+            running.put(id, spec);
+          } catch (IOException e) {
+            teardownQuietly(id, layout);
+            throw new ContainerException(
+                "cannot prepare container " + id + ": " + e.getMessage(), e);
+          } catch (RuntimeException e) {
+            teardownQuietly(id, layout);
+            throw e;
+          }
+        });
+  }
+
+  @Override
+  public void stop(String id, Duration timeout) {
+    ContainerSpec.requireValidId(id);
+    long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+    withLock(
+        id,
+        () -> {
+          ContainerLayout layout = layout(id);
+          if (!Files.exists(layout.config())) {
+            return;
+          }
+          if (hasProcesses(id)) {
+            ProcessResult r =
+                runner.run(
+                    lxc("lxc-stop", id, "-t", Long.toString(seconds)),
+                    "",
+                    Duration.ofSeconds(seconds + 30));
+            if (!r.succeeded() && state(id) != ContainerState.STOPPED) {
+              LOG.warn("lxc-stop of {} failed ({}), killing it", id, r.stderr().strip());
+              runner.run(lxc("lxc-stop", id, "-k")).orThrow("cannot kill container " + id);
+            }
+          }
+          running.remove(id);
+          unmountAll(layout.dir());
+          removeCgroups(id);
+        });
+  }
+
+  @Override
+  public void destroy(String id) {
+    ContainerSpec.requireValidId(id);
+    withLock(
+        id,
+        () -> {
+          ContainerLayout layout = layout(id);
+          if (Files.exists(layout.dir())) {
+            if (hasProcesses(id)) {
+              runner.run(lxc("lxc-stop", id, "-k")).orThrow("cannot kill container " + id);
+            }
+            removeCgroups(id);
+            unmountAll(layout.dir());
+            addresses.lookup(id).ifPresent(network::deleteVeth);
+            deleteTree(layout.dir());
+          }
+          running.remove(id);
+          addresses.lookup(id).ifPresent(network::unforwardAllTo);
+        });
+  }
+
+  @Override
+  public void releaseAddress(String id) {
+    ContainerSpec.requireValidId(id);
+    withLock(
+        id,
+        () -> {
+          if (Files.exists(layout(id).config())) {
+            throw new ContainerException(
+                "container " + id + " still exists; destroy it before releasing its address");
+          }
+          addresses.release(id);
+        });
+  }
+
+  @Override
+  public ContainerState state(String id) {
+    ContainerSpec.requireValidId(id);
+    if (!Files.exists(layout(id).config())) {
+      return ContainerState.ABSENT;
+    }
+    ProcessResult r = runner.run(lxc("lxc-info", id, "-s", "-H"));
+    if (!r.succeeded()) {
+      r.orThrow("cannot read the state of container " + id);
+    }
+    return ContainerState.fromLxc(r.stdout());
+  }
+
+  @Override
+  public Optional<Inet4Address> ip(String id) {
+    ContainerSpec.requireValidId(id);
+    return addresses.lookup(id);
+  }
+
+  @Override
+  public List<String> containers() {
+    List<String> ids = new ArrayList<>();
+    Path dir = settings.containersDir();
+    if (!Files.isDirectory(dir)) {
+      return ids;
+    }
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path child : children) {
+        if (Files.isRegularFile(child.resolve("config"))) {
+          ids.add(child.getFileName().toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new ContainerException("cannot list containers in " + dir, e);
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  @Override
+  public ExecResult exec(String id, ExecRequest request) {
+    ContainerState state = state(id);
+    if (state != ContainerState.RUNNING) {
+      throw new ContainerException(
+          "cannot exec in container "
+              + id
+              + ": it is "
+              + state.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", DEFAULT_PATH);
+    ContainerSpec spec = running.get(id);
+    if (spec != null) {
+      env.putAll(spec.env());
+    }
+    env.putAll(request.env());
+    List<String> command = new ArrayList<>(lxc("lxc-attach", id, "--clear-env"));
+    env.forEach((k, v) -> command.addAll(List.of("-v", k + "=" + v)));
+    command.add("--");
+    command.addAll(request.command());
+    ProcessResult r = runner.run(command, request.stdin(), request.timeout());
+    return new ExecResult(r.exitCode(), r.stdout(), r.stderr());
+  }
+
+  @Override
+  public ResourceUsage usage(String id) {
+    ContainerSpec.requireValidId(id);
+    Path memory =
+        cgroups
+            .payload("memory", id)
+            .orElseThrow(() -> new ContainerException("container " + id + " is not running"));
+    long used = CgroupTree.readLong(memory.resolve("memory.usage_in_bytes"));
+    long limit = CgroupTree.readLong(memory.resolve("memory.limit_in_bytes"));
+    long procs =
+        cgroups
+            .payload("pids", id)
+            .map(p -> CgroupTree.readLong(p.resolve("pids.current")))
+            .orElse(0L);
+    long cpu =
+        cgroups
+            .payload("cpuacct", id)
+            .map(p -> CgroupTree.readLong(p.resolve("cpuacct.usage")))
+            .orElse(0L);
+    long monitorRss =
+        cgroups
+            .monitor("memory", id)
+            .map(CgroupTree::pids)
+            .map(pids -> pids.stream().mapToLong(LxcBackend::rssBytes).sum())
+            .orElse(0L);
+    // the kernel reports "unlimited" as a huge page-rounded number
+    return new ResourceUsage(
+        used, limit >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : limit, procs, cpu, monitorRss);
+  }
+
+  @Override
+  public void forward(PortForward forward) {
+    network.forward(forward);
+  }
+
+  @Override
+  public void unforward(PortForward forward) {
+    network.unforward(forward);
+  }
+
+  @Override
+  public List<PortForward> forwards() {
+    return network.forwards();
+  }
+
+  @Override
+  public void cleanupAll() {
+    global.writeLock().lock();
+    try {
+      for (String id : containers()) {
+        try {
+          if (state(id) != ContainerState.STOPPED) {
+            runner.run(lxc("lxc-stop", id, "-k"));
+          }
+        } catch (ContainerException e) {
+          LOG.warn("while cleaning up container {}: {}", id, e.getMessage());
+        }
+      }
+      for (Path dir : cgroups.dirs("")) {
+        killAndRemoveCgroup(dir);
+      }
+      unmountAll(settings.containersDir());
+      network.tearDown();
+      for (String id : containers()) {
+        deleteTree(layout(id).dir());
+      }
+      deleteTree(settings.containersDir());
+      running.clear();
+    } finally {
+      global.writeLock().unlock();
+    }
+  }
+
+  // ---- internals ----
+
+  /** Where one container's files and mount points live. */
+  record ContainerLayout(Path dir) {
+    Path config() {
+      return dir.resolve("config");
+    }
+
+    Path log() {
+      return dir.resolve("lxc.log");
+    }
+
+    Path lower() {
+      return dir.resolve("lower");
+    }
+
+    Path upper() {
+      return dir.resolve("upper");
+    }
+
+    Path work() {
+      return dir.resolve("work");
+    }
+
+    Path rootfs() {
+      return dir.resolve("rootfs");
+    }
+
+    Path image(int index) {
+      return dir.resolve("images").resolve(Integer.toString(index));
+    }
+  }
+
+  ContainerLayout layout(String id) {
+    return new ContainerLayout(settings.containersDir().resolve(id));
+  }
+
+  private List<String> lxc(String tool, String id, String... args) {
+    List<String> command = new ArrayList<>(List.of(tool, "-n", id, "-P"));
+    command.add(settings.containersDir().toString());
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private void requireSources(ContainerSpec spec) {
+    if (!Files.isRegularFile(spec.rootfsImage())) {
+      throw new ContainerException(
+          "rootfs image " + spec.rootfsImage() + " of container " + spec.id() + " does not exist");
+    }
+    for (ContainerMount m : spec.mounts()) {
+      boolean ok =
+          m.kind() == MountKind.SQUASHFS
+              ? Files.isRegularFile(m.source())
+              : Files.exists(m.source());
+      if (!ok) {
+        throw new ContainerException(
+            (m.kind() == MountKind.SQUASHFS ? "squashfs image " : "mount source ")
+                + m.source()
+                + " for "
+                + m.target()
+                + " in container "
+                + spec.id()
+                + " does not exist");
+      }
+    }
+  }
+
+  /** Mounts the root overlay and the squashfs images; returns what LXC must bind in. */
+  private List<LxcConfigFile.MountEntry> prepareRoot(ContainerSpec spec, ContainerLayout layout)
+      throws IOException {
+    Files.createDirectories(layout.dir());
+    // the mapped root must be able to reach its rootfs and bind sources through these
+    var traversable = PosixFilePermissions.fromString("rwx--x--x");
+    Files.setPosixFilePermissions(settings.stateDir(), traversable);
+    Files.setPosixFilePermissions(settings.containersDir(), traversable);
+    Files.setPosixFilePermissions(layout.dir(), traversable);
+    // a fresh writable root on every start; the directories themselves (and their owner) stay
+    boolean fresh = !Files.isDirectory(layout.upper()) || !Files.isDirectory(layout.work());
+    deleteContents(layout.upper());
+    deleteContents(layout.work());
+    deleteTree(layout.dir().resolve("images"));
+    for (Path p : List.of(layout.lower(), layout.upper(), layout.work(), layout.rootfs())) {
+      Files.createDirectories(p);
+    }
+    String owner = settings.idmapBase() + ":" + settings.idmapBase();
+    if (fresh) {
+      runner
+          .run("chown", owner, layout.upper().toString(), layout.work().toString())
+          .orThrow("cannot hand the overlay of " + spec.id() + " to the mapped root");
+    }
+    mountSquashfs(spec.rootfsImage(), layout.lower());
+    runner
+        .run(
+            "mount",
+            "-t",
+            "overlay",
+            "overlay",
+            "-o",
+            "lowerdir="
+                + layout.lower()
+                + ",upperdir="
+                + layout.upper()
+                + ",workdir="
+                + layout.work(),
+            layout.rootfs().toString())
+        .orThrow("cannot mount the root overlay of container " + spec.id());
+    List<LxcConfigFile.MountEntry> entries = new ArrayList<>();
+    int index = 0;
+    for (ContainerMount m : spec.mounts()) {
+      switch (m.kind()) {
+        case SQUASHFS -> {
+          Path at = layout.image(index++);
+          Files.createDirectories(at);
+          mountSquashfs(m.source(), at);
+          entries.add(new LxcConfigFile.MountEntry(at, m.relativeTarget(), true, true));
+        }
+        case BIND -> {
+          if (!m.readOnly() && !ownedByMappedIds(m.source())) {
+            runner
+                .run("chown", owner, m.source().toString())
+                .orThrow("cannot hand " + m.source() + " to the mapped root of " + spec.id());
+          }
+          entries.add(
+              new LxcConfigFile.MountEntry(
+                  m.source(), m.relativeTarget(), m.readOnly(), Files.isDirectory(m.source())));
+        }
+      }
+    }
+    return entries;
+  }
+
+  private void mountSquashfs(Path image, Path at) {
+    runner
+        .run("mount", "-t", "squashfs", "-o", "loop,ro", image.toString(), at.toString())
+        .orThrow("cannot mount squashfs image " + image);
+  }
+
+  private boolean ownedByMappedIds(Path path) throws IOException {
+    int uid = (Integer) Files.getAttribute(path, "unix:uid");
+    return uid >= settings.idmapBase() && uid < settings.idmapBase() + settings.idmapSize();
+  }
+
+  /** Unmounts everything at or below {@code dir}; loop devices go with their mounts. */
+  private void unmountAll(Path dir) {
+    for (Path mountPoint : mountTable.under(dir)) {
+      ProcessResult r = runner.run("umount", mountPoint.toString());
+      if (!r.succeeded()) {
+        LOG.warn("umount {} failed ({}); detaching it lazily", mountPoint, r.stderr().strip());
+        runner.run("umount", "-l", mountPoint.toString()).orThrow("cannot unmount " + mountPoint);
+      }
+    }
+  }
+
+  /** Whether anything runs in the container's cgroup: cheaper than asking lxc-info. */
+  private boolean hasProcesses(String id) {
+    return Files.exists(layout(id).config())
+        && cgroups.payload("memory", id).map(p -> !CgroupTree.pids(p).isEmpty()).orElse(false);
+  }
+
+  private void removeCgroups(String id) {
+    for (Path dir : cgroups.dirs(id)) {
+      killAndRemoveCgroup(dir);
+    }
+  }
+
+  /** Kills whatever still runs in a cgroup of ours, waits for it to go, removes the cgroup. */
+  private void killAndRemoveCgroup(Path dir) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      var pids = CgroupTree.pids(dir);
+      if (pids.isEmpty()) {
+        CgroupTree.remove(dir);
+        return;
+      }
+      List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
+      pids.forEach(p -> kill.add(Long.toString(p)));
+      runner.run(kill, "", ProcessRunner.DEFAULT_TIMEOUT);
+      sleep(Duration.ofMillis(20));
+    }
+    throw new ContainerException("processes in cgroup " + dir + " did not die within 1 s");
+  }
+
+  private void teardownQuietly(String id, ContainerLayout layout) {
+    try {
+      if (Files.exists(layout.config()) && state(id) != ContainerState.STOPPED) {
+        runner.run(lxc("lxc-stop", id, "-k"));
+      }
+      removeCgroups(id);
+      unmountAll(layout.dir());
+    } catch (RuntimeException e) {
+      LOG.warn("cleanup after the failed start of {} failed too: {}", id, e.getMessage());
+    }
+    running.remove(id);
+  }
+
+  private String logTail(ContainerLayout layout) {
+    try {
+      if (!Files.exists(layout.log())) {
+        return "";
+      }
+      List<String> lines = Files.readAllLines(layout.log(), StandardCharsets.UTF_8);
+      List<String> errors = lines.stream().filter(l -> l.contains("ERROR")).toList();
+      List<String> shown = errors.isEmpty() ? lines : errors;
+      return "; lxc log: "
+          + String.join(" | ", shown.subList(Math.max(0, shown.size() - 5), shown.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private void deleteContents(Path dir) throws IOException {
+    if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+        for (Path child : children) {
+          deleteTree(child);
+        }
+      }
+    }
+  }
+
+  /** Deletes a directory tree without following links; refuses if anything is mounted in it. */
+  private void deleteTree(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    List<Path> mounted = mountTable.under(dir);
+    if (!mounted.isEmpty()) {
+      throw new ContainerException(
+          "refusing to delete " + dir + " while " + mounted.get(0) + " is still mounted");
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new ContainerException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Resident memory of a process from {@code /proc/<pid>/status}, 0 if it is gone. */
+  private static long rssBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // the process ended meanwhile
+    }
+    return 0;
+  }
+
+  private void withLock(String id, Runnable action) {
+    global.readLock().lock();
+    try {
+      Lock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+      lock.lock();
+      try {
+        action.run();
+      } finally {
+        lock.unlock();
+      }
+    } finally {
+      global.readLock().unlock();
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerException("interrupted while waiting for processes to die", e);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package startos.daemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How startd runs.
+ *
+ * @param dataDir where the database, auth cookie and packages live
+ * @param host the address to listen on
+ * @param port the TCP port (0 picks a free one)
+ * @param webRoot a directory with the built web UI; empty serves the bundled page
+ * @param continuationTtl how long a continuation guid stays valid unused (StartOS: 30 s)
+ */
+public record Config(
+    Path dataDir, String host, int port, Optional<Path> webRoot, Duration continuationTtl) {
+  public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/startos");
+  public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
+
+  public Config {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(webRoot, "webRoot");
+    Objects.requireNonNull(continuationTtl, "continuationTtl");
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("port %d is out of range 0-65535".formatted(port));
+    }
+    if (continuationTtl.isNegative() || continuationTtl.isZero()) {
+      throw new ConfigException("the continuation TTL must be positive");
+    }
+  }
+
+  /** Defaults with the given data dir, listening on loopback. */
+  public static Config of(Path dataDir, String listen) {
+    Listen address = Listen.parse(listen);
+    return new Config(
+        dataDir,
+        address.host(),
+        address.port(),
+        Optional.empty(),
+        startos.http.Continuations.DEFAULT_TTL);
+  }
+
+  public Config withPort(int newPort) {
+    return new Config(dataDir, host, newPort, webRoot, continuationTtl);
+  }
+
+  public Config withContinuationTtl(Duration ttl) {
+    return new Config(dataDir, host, port, webRoot, ttl);
+  }
+
+  /** A parsed {@code HOST:PORT}. */
+  public record Listen(String host, int port) {
+    /** Accepts {@code HOST:PORT}, {@code [IPV6]:PORT} and {@code :PORT} (all interfaces). */
+    public static Listen parse(String text) {
+      String s = text.trim();
+      int colon = s.lastIndexOf(':');
+      if (colon < 0) {
+        throw new ConfigException(
+            "listen address '%s' must be HOST:PORT, e.g. 127.0.0.1:8080".formatted(text));
+      }
+      String host = s.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      if (host.isEmpty()) {
+        host = "0.0.0.0";
+      }
+      int port;
+      try {
+        port = Integer.parseInt(s.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new ConfigException(
+            "listen address '%s' has no numeric port after ':'".formatted(text));
+      }
+      if (port < 0 || port > 65535) {
+        throw new ConfigException(
+            "listen address '%s': port %d is out of range 0-65535".formatted(text, port));
+      }
+      return new Listen(host, port);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package startos.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import startos.auth.AuthMethods;
+import startos.auth.EncryptionKey;
+import startos.auth.LocalAuthCookie;
+import startos.auth.LoginRateLimiter;
+import startos.auth.Sessions;
+import startos.db.DbMethods;
+import startos.http.Continuations;
+import startos.http.HttpServer;
+import startos.http.HttpStartException;
+import startos.patchdb.PatchDb;
+import startos.patchdb.PatchDbException;
+import startos.rpc.RpcDispatcher;
+import startos.rpc.RpcRouter;
+import startos.rpc.SetupState;
+
+/**
+ * The composition root: builds every part of startd by hand, in dependency order, and tears it down
+ * in reverse. Nothing in the data dir is written before the database opened and the port is bound,
+ * so a failed start leaves the data dir as it was.
+ */
+public final class Startd implements AutoCloseable {
+  /** Where {@code setup.complete} records that first-time setup is done. */
+  public static final String SETUP_COMPLETE_POINTER = "/private/setupComplete";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Startd.class);
+
+  private final Config config;
+  private final PatchDb db;
+  private final RpcRouter router;
+  private final Continuations continuations;
+  private final HttpServer http;
+
+  private Startd(
+      Config config, PatchDb db, RpcRouter router, Continuations continuations, HttpServer http) {
+    this.config = config;
+    this.db = db;
+    this.router = router;
+    this.continuations = continuations;
+    this.http = http;
+  }
+
+  /**
+   * Starts startd.
+   *
+   * @throws StartupException with one clear sentence when it cannot (data dir unwritable, database
+   *     corrupt, port in use)
+   */
+  public static Startd start(Config config) {
+    Path dataDir = prepareDataDir(config.dataDir());
+    Path dbDir = dataDir.resolve("db");
+    PatchDb db;
+    try {
+      db = PatchDb.open(dbDir);
+    } catch (PatchDbException | UncheckedIOException e) {
+      throw new StartupException(
+          "cannot open the database in %s: %s (nothing was changed; restore it from a backup or move it aside to start fresh)"
+              .formatted(dbDir, e.getMessage()),
+          e);
+    }
+    try {
+      return assemble(config, dataDir, db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static Startd assemble(Config config, Path dataDir, PatchDb db) {
+    InstantSource clock = InstantSource.system();
+    AtomicReference<String> state = new AtomicReference<>("initializing");
+    SetupState setup = () -> db.get(SETUP_COMPLETE_POINTER).map(JsonNode::asBoolean).orElse(false);
+
+    Continuations continuations = new Continuations(clock, config.continuationTtl());
+    Sessions sessions = new Sessions(db, clock);
+    sessions.onEnd(continuations::endSession);
+
+    RpcRouter router = new RpcRouter();
+    new CoreMethods(state::get).register(router);
+    new AuthMethods(db, sessions, new LoginRateLimiter(clock), EncryptionKey.generate())
+        .register(router);
+    new DbMethods(db, continuations).register(router);
+    // feature wiring: setup, ssl, server.*, notification.* (startos.setup etc.) register here
+
+    LocalAuthCookie localCookie = LocalAuthCookie.generate();
+    HttpServer http;
+    try {
+      http =
+          HttpServer.start(
+              config.host(),
+              config.port(),
+              new HttpServer.Routes(
+                  new RpcDispatcher(router, setup),
+                  sessions,
+                  localCookie,
+                  db,
+                  continuations,
+                  config.webRoot()));
+    } catch (HttpStartException e) {
+      continuations.close();
+      throw new StartupException(e.getMessage(), e);
+    }
+    try {
+      localCookie.writeTo(dataDir.resolve(LocalAuthCookie.FILE_NAME));
+    } catch (UncheckedIOException e) {
+      http.close();
+      continuations.close();
+      throw new StartupException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+    }
+    state.set("running");
+    LOG.info("startd listening on {} (data dir {})", http.url(), dataDir);
+    return new Startd(config, db, router, continuations, http);
+  }
+
+  /** Creates the data dir if needed and proves it writable without touching existing files. */
+  static Path prepareDataDir(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(abs);
+    } catch (FileAlreadyExistsException e) {
+      throw new StartupException(
+          "the data directory %s exists but is not a directory".formatted(abs), e);
+    } catch (IOException e) {
+      throw new StartupException(
+          "cannot create the data directory %s: %s".formatted(abs, reason(e)), e);
+    }
+    try {
+      Path probe = Files.createTempFile(abs, ".startd-write-check", ".tmp");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw new StartupException(
+          "the data directory %s is not writable: %s".formatted(abs, reason(e)), e);
+    }
+    return abs;
+  }
+
+  private static String reason(IOException e) {
+    String kind = e.getClass().getSimpleName().replace("Exception", "");
+    return e.getMessage() == null ? kind : kind + " (" + e.getMessage() + ")";
+  }
+
+  public URI url() {
+    return http.url();
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public PatchDb db() {
+    return db;
+  }
+
+  public RpcRouter router() {
+    return router;
+  }
+
+  public Continuations continuations() {
+    return continuations;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** Stops serving, closes every socket, then the database. */
+  @Override
+  public void close() {
+    try {
+      continuations.close();
+      http.close();
+    } finally {
+      db.close();
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package startos.db;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import startos.http.ConnectionClosedException;
+import startos.http.Continuations;
+import startos.http.WsConnection;
+import startos.http.WsContinuation;
+import startos.patchdb.Dump;
+import startos.patchdb.PatchDb;
+import startos.patchdb.PatchDbException;
+import startos.patchdb.Revision;
+import startos.patchdb.Subscription;
+import startos.rpc.Caller;
+import startos.rpc.ErrorKind;
+import startos.rpc.Params;
+import startos.rpc.ProtocolException;
+import startos.rpc.RpcException;
+import startos.rpc.RpcRouter;
+
+/** The {@code db.*} methods: dump, subscribe (with its WebSocket), put.ui and apply. */
+public final class DbMethods {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration POLL = Duration.ofMillis(250);
+
+  private final PatchDb db;
+  private final Continuations continuations;
+
+  public DbMethods(PatchDb db, Continuations continuations) {
+    this.db = db;
+    this.continuations = continuations;
+  }
+
+  public void register(RpcRouter router) {
+    router.register("db.dump", this::dump);
+    router.register("db.subscribe", this::subscribe);
+    router.register("db.put.ui", this::putUi);
+    router.register("db.apply", this::apply);
+  }
+
+  private JsonNode dump(JsonNode raw, Caller caller) {
+    String pointer = pointer(Params.of(raw));
+    return dumpJson(db.dump(pointer));
+  }
+
+  /** Result {@code {dump: {id, value}, guid}}; the guid opens the revision stream. */
+  private JsonNode subscribe(JsonNode raw, Caller caller) {
+    String pointer = pointer(Params.of(raw));
+    Subscription subscription = db.subscribe(pointer);
+    String guid = continuations.addWebSocket(caller.sessionId(), new RevisionStream(subscription));
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    result.set("dump", dumpJson(subscription.initial()));
+    result.put("guid", guid);
+    return result;
+  }
+
+  private JsonNode putUi(JsonNode raw, Caller caller) {
+    Params params = Params.of(raw);
+    String pointer = Pointers.parse("pointer", params.string("pointer"));
+    JsonNode value = params.value("value");
+    List<String> tokens = Pointers.tokens(pointer);
+    db.mutate(root -> {
+      ObjectNode parent = objectAt(objectAt(root, "public"), "ui");
+      if (tokens.isEmpty()) {
+        ((ObjectNode) root.get("public")).set("ui", value);
+        return null;
+      }
+      JsonNode node = parent;
+      for (int i = 0; i < tokens.size() - 1; i++) {
+        node = step(node, tokens.get(i), pointer);
+      }
+      String last = tokens.getLast();
+      switch (node) {
+        case ObjectNode object -> object.set(last, value);
+        case ArrayNode array -> array.set(index(array, last, pointer, true), value);
+        default ->
+            throw ProtocolException.invalidParams(
+                "cannot write /public/ui%s: its parent is not an object or array"
+                    .formatted(pointer));
+      }
+      return null;
+    });
+    return NullNode.getInstance();
+  }
+
+  private JsonNode apply(JsonNode raw, Caller caller) {
+    JsonNode expr = Params.of(raw).value("expr");
+    if (!(expr instanceof ArrayNode patch)) {
+      throw ProtocolException.invalidParams(
+          "parameter 'expr' must be a JSON Patch (an array of operations), got "
+              + Params.describe(expr));
+    }
+    try {
+      db.apply(patch);
+    } catch (PatchDbException e) {
+      throw new RpcException(
+          ErrorKind.DATABASE, "the patch was not applied (nothing changed): " + e.getMessage(), e);
+    }
+    return NullNode.getInstance();
+  }
+
+  private static String pointer(Params params) {
+    return Pointers.publicPointer(
+        "pointer", params.optionalString("pointer").orElse(Pointers.PUBLIC));
+  }
+
+  static ObjectNode dumpJson(Dump dump) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.put("id", dump.id());
+    out.set("value", dump.value());
+    return out;
+  }
+
+  private static ObjectNode objectAt(ObjectNode parent, String name) {
+    if (parent.get(name) instanceof ObjectNode existing) {
+      return existing;
+    }
+    return parent.putObject(name);
+  }
+
+  private static JsonNode step(JsonNode node, String token, String pointer) {
+    return switch (node) {
+      case ObjectNode object -> {
+        JsonNode next = object.get(token);
+        yield next instanceof ObjectNode || next instanceof ArrayNode
+            ? next
+            : object.putObject(token);
+      }
+      case ArrayNode array -> array.get(index(array, token, pointer, false));
+      default ->
+          throw ProtocolException.invalidParams(
+              "cannot write /public/ui%s: a value on the way is not an object".formatted(pointer));
+    };
+  }
+
+  private static int index(ArrayNode array, String token, String pointer, boolean allowEnd) {
+    int size = array.size();
+    if (allowEnd && token.equals("-")) {
+      array.addNull();
+      return size;
+    }
+    try {
+      int i = Integer.parseInt(token);
+      if (i >= 0 && (i < size || (allowEnd && i == size))) {
+        if (i == size) {
+          array.addNull();
+        }
+        return i;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ProtocolException.invalidParams(
+        "cannot write /public/ui%s: '%s' is not an index of an array of %d"
+            .formatted(pointer, token, size));
+  }
+
+  /** Sends one text frame {@code {id, patch}} per scoped revision until the socket closes. */
+  private static final class RevisionStream implements WsContinuation {
+    private final Subscription subscription;
+
+    RevisionStream(Subscription subscription) {
+      this.subscription = subscription;
+    }
+
+    @Override
+    public void run(WsConnection connection) throws Exception {
+      connection.onClose(subscription::close);
+      try {
+        while (connection.isOpen() && !subscription.isClosed()) {
+          Optional<Revision> revision = subscription.poll(POLL);
+          if (revision.isPresent()) {
+            ObjectNode frame = JsonNodeFactory.instance.objectNode();
+            frame.put("id", revision.get().id());
+            frame.set("patch", revision.get().patch());
+            connection.send(MAPPER.writeValueAsString(frame));
+          }
+        }
+      } catch (ConnectionClosedException | PatchDbException e) {
+        // the client left or the subscription was closed under us: nothing to report
+      } finally {
+        subscription.close();
+      }
+    }
+
+    @Override
+    public void discard() {
+      subscription.close();
+    }
+  }
+}

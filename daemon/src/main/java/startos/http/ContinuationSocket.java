@@ -1,0 +1,63 @@
+package startos.http;
+
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jetty listener behind one continuation WebSocket (public: Jetty looks its methods up
+ * reflectively). Client frames are ignored, as in StartOS; only close matters.
+ */
+public final class ContinuationSocket implements Session.Listener.AutoDemanding {
+  private static final Logger LOG = LoggerFactory.getLogger(ContinuationSocket.class);
+
+  private final Continuations registry;
+  private final String owner;
+  private final WsContinuation continuation;
+  private volatile WsConnection connection;
+
+  ContinuationSocket(Continuations registry, String owner, WsContinuation continuation) {
+    this.registry = registry;
+    this.owner = owner;
+    this.continuation = continuation;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    WsConnection conn = new WsConnection(session);
+    connection = conn;
+    registry.opened(owner, conn);
+    Thread.ofVirtual().name("ws-continuation").start(() -> run(conn));
+  }
+
+  private void run(WsConnection conn) {
+    try {
+      continuation.run(conn);
+      conn.close(1000, "complete");
+    } catch (ConnectionClosedException e) {
+      LOG.debug("continuation socket closed while sending", e);
+    } catch (Exception e) {
+      LOG.warn("continuation failed", e);
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      // a close reason is at most 123 bytes
+      conn.close(1011, reason.length() > 100 ? reason.substring(0, 100) : reason);
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    WsConnection conn = connection;
+    if (conn != null) {
+      conn.markClosed();
+    }
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    LOG.debug("continuation socket error", cause);
+    WsConnection conn = connection;
+    if (conn != null) {
+      conn.markClosed();
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package startos.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+import java.io.InputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import startos.patchdb.PatchDb;
+import startos.rpc.Caller;
+import startos.rpc.ProtocolException;
+import startos.rpc.RpcDispatcher;
+import startos.rpc.RpcErrors;
+import startos.rpc.RpcOutcome;
+import startos.rpc.RpcRequest;
+import startos.rpc.StandardError;
+
+/**
+ * {@code POST /rpc/*}: one JSON-RPC 2.0 request per body, at most {@link #MAX_BODY_BYTES} (larger
+ * payloads go through {@code /rest/rpc/<guid>}). RPC-level errors are HTTP 200 like StartOS; a
+ * response whose call changed the DB carries {@code X-Patch-Sequence} after subscribers were
+ * nudged, so the UI can wait until its cache caught up.
+ */
+final class RpcHandler extends Handler.Abstract {
+  /** The request body limit for {@code /rpc}: 1 MiB. */
+  static final int MAX_BODY_BYTES = 1 << 20;
+
+  static final String PATCH_SEQUENCE_HEADER = "X-Patch-Sequence";
+  private static final String COOKIE_SUFFIX =
+      "; Path=/; HttpOnly; SameSite=Strict; Expires=Fri, 31 Dec 9999 23:59:59 GMT";
+
+  private final RpcDispatcher dispatcher;
+  private final CallerResolver callers;
+  private final PatchDb db;
+
+  RpcHandler(RpcDispatcher dispatcher, CallerResolver callers, PatchDb db) {
+    this.dispatcher = dispatcher;
+    this.callers = callers;
+    this.db = db;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    if (!request.getMethod().equals("POST")) {
+      response.getHeaders().put(HttpHeader.ALLOW, "POST");
+      fail(
+          response,
+          callback,
+          405,
+          new ProtocolException(
+              StandardError.INVALID_REQUEST,
+              "JSON-RPC requests must be sent with POST, not " + request.getMethod()));
+      return true;
+    }
+    long declared = request.getLength();
+    if (declared > MAX_BODY_BYTES) {
+      fail(response, callback, 413, tooLarge());
+      return true;
+    }
+    byte[] body;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      body = in.readNBytes(MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      fail(
+          response,
+          callback,
+          400,
+          new ProtocolException(
+              StandardError.PARSE_ERROR, "the request body could not be read: " + e.getMessage()));
+      return true;
+    }
+    if (body.length > MAX_BODY_BYTES) {
+      fail(response, callback, 413, tooLarge());
+      return true;
+    }
+    JsonNode tree;
+    try {
+      tree = parse(body);
+    } catch (ProtocolException e) {
+      fail(response, callback, 200, e);
+      return true;
+    }
+    RpcRequest rpc;
+    try {
+      rpc = RpcRequest.parse(tree);
+    } catch (ProtocolException e) {
+      respond(response, callback, new RpcOutcome.Failure(RpcErrors.from(e)), RpcRequest.idOf(tree));
+      return true;
+    }
+    Caller caller = callers.resolve(request);
+    long before = db.sequence();
+    RpcOutcome outcome = dispatcher.dispatch(rpc, caller);
+    long after = db.sequence();
+    if (after != before) {
+      db.nudge();
+      response.getHeaders().put(PATCH_SEQUENCE_HEADER, Long.toString(after));
+    }
+    if (outcome instanceof RpcOutcome.Success success) {
+      sessionCookie(rpc.method(), success.result(), request.isSecure())
+          .ifPresent(c -> response.getHeaders().add(HttpHeader.SET_COOKIE, c));
+    }
+    respond(response, callback, outcome, rpc.id());
+    return true;
+  }
+
+  private static java.util.Optional<String> sessionCookie(
+      String method, JsonNode result, boolean secure) {
+    String flags = COOKIE_SUFFIX + (secure ? "; Secure" : "");
+    return switch (method) {
+      case "auth.login" ->
+          result.path("session").isTextual()
+              ? java.util.Optional.of(
+                  CallerResolver.SESSION_COOKIE + "=" + result.get("session").asText() + flags)
+              : java.util.Optional.empty();
+      case "auth.logout" ->
+          java.util.Optional.of(
+              CallerResolver.SESSION_COOKIE
+                  + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+                  + (secure ? "; Secure" : ""));
+      default -> java.util.Optional.empty();
+    };
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body.length == 0) {
+      throw new ProtocolException(
+          StandardError.PARSE_ERROR, "the request body is empty: send a JSON-RPC request");
+    }
+    try {
+      JsonNode tree = JsonResponses.MAPPER.readTree(body);
+      if (tree == null || tree.isMissingNode()) {
+        throw new ProtocolException(
+            StandardError.PARSE_ERROR, "the request body is empty: send a JSON-RPC request");
+      }
+      return tree;
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(
+          StandardError.PARSE_ERROR,
+          "the request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ProtocolException(
+          StandardError.PARSE_ERROR, "the request body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static ProtocolException tooLarge() {
+    return new ProtocolException(
+        StandardError.INVALID_REQUEST,
+        "the request body is larger than the %d-byte (1 MiB) limit for /rpc; send large data through /rest/rpc/<guid>"
+            .formatted(MAX_BODY_BYTES));
+  }
+
+  private static void fail(Response response, Callback callback, int status, ProtocolException e) {
+    JsonResponses.json(
+        response,
+        callback,
+        status,
+        new RpcOutcome.Failure(RpcErrors.from(e)).toResponse(NullNode.getInstance()));
+  }
+
+  private static void respond(
+      Response response, Callback callback, RpcOutcome outcome, JsonNode id) {
+    JsonResponses.json(response, callback, 200, outcome.toResponse(id));
+  }
+}

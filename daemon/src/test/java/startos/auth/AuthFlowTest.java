@@ -1,0 +1,179 @@
+package startos.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import startos.daemon.RunningDaemon;
+
+class AuthFlowTest {
+  @TempDir Path dataDir;
+
+  private static String login(String password, boolean ephemeral) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"auth.login\",\"params\":{\"password\":\""
+        + password
+        + "\",\"ephemeral\":"
+        + ephemeral
+        + ",\"metadata\":{\"platforms\":[\"cli\"]}}}";
+  }
+
+  @Test
+  void loginSetsAStrictHttpOnlySessionCookieAndReturnsTheToken() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      HttpResponse<String> response =
+          daemon.post(login(RunningDaemon.PASSWORD, false), Optional.empty());
+      String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+      String token = RunningDaemon.parse(response.body()).at("/result/session").asText();
+      assertThat(token).matches("[a-z2-7]{26}");
+      assertThat(setCookie)
+          .startsWith("session=" + token + ";")
+          .contains(
+              "Path=/", "HttpOnly", "SameSite=Strict", "Expires=Fri, 31 Dec 9999 23:59:59 GMT")
+          .doesNotContain("Secure");
+      JsonNode stored = daemon.startd().db().get("/private/sessions").orElseThrow();
+      assertThat(stored.has(SessionToken.of(token).hashedId())).isTrue();
+      JsonNode session = stored.get(SessionToken.of(token).hashedId());
+      assertThat(session.get("userAgent").asText()).isEqualTo("daemon-test");
+      assertThat(session.has("loggedIn")).isTrue();
+      assertThat(session.has("lastActive")).isTrue();
+      assertThat(daemon.call("db.dump", "{}", Optional.of("session=" + token)).has("result"))
+          .isTrue();
+    }
+  }
+
+  @Test
+  void aWrongPasswordIsIncorrectPassword7AndCreatesNoSession() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      HttpResponse<String> response = daemon.post(login("wrong", false), Optional.empty());
+      assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+      JsonNode error = RunningDaemon.parse(response.body()).get("error");
+      assertThat(error.get("code").asInt()).isEqualTo(7);
+      assertThat(error.get("message").asText()).isEqualTo("Incorrect Password");
+      assertThat(daemon.startd().db().get("/private/sessions")).isEmpty();
+    }
+  }
+
+  @Test
+  void theFourthQuickLoginAttemptIsRateLimited37() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      for (int i = 0; i < 3; i++) {
+        daemon.post(login("wrong", false), Optional.empty());
+      }
+      JsonNode error =
+          RunningDaemon.parse(
+                  daemon.post(login(RunningDaemon.PASSWORD, false), Optional.empty()).body())
+              .get("error");
+      assertThat(error.get("code").asInt()).isEqualTo(37);
+      assertThat(error.at("/data/details").asText()).contains("too many login attempts");
+    }
+  }
+
+  @Test
+  void ephemeralSessionsWorkButAreNotStored() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      HttpResponse<String> response =
+          daemon.post(login(RunningDaemon.PASSWORD, true), Optional.empty());
+      String token = RunningDaemon.parse(response.body()).at("/result/session").asText();
+      String cookie = "session=" + token;
+      assertThat(daemon.startd().db().get("/private/sessions")).isEmpty();
+      JsonNode list = daemon.call("auth.session.list", "{}", Optional.of(cookie)).get("result");
+      assertThat(list.get("current").asText()).isEqualTo(SessionToken.of(token).hashedId());
+      assertThat(list.get("sessions").has(SessionToken.of(token).hashedId())).isTrue();
+    }
+  }
+
+  @Test
+  void logoutEndsTheSession() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      String cookie = daemon.login();
+      HttpResponse<String> out =
+          daemon.post(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"auth.logout\",\"params\":{}}",
+              Optional.of(cookie));
+      assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).contains("Max-Age=0");
+      assertThat(
+              daemon.call("auth.session.list", "{}", Optional.of(cookie)).at("/error/code").asInt())
+          .isEqualTo(34);
+    }
+  }
+
+  @Test
+  void sessionListShowsAllSessionsAndWhichIsCurrent() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      String a = daemon.login();
+      daemon.login();
+      JsonNode list = daemon.call("auth.session.list", "{}", Optional.of(a)).get("result");
+      assertThat(list.get("sessions").size()).isEqualTo(2);
+      assertThat(list.get("current").asText())
+          .isEqualTo(SessionToken.of(a.substring("session=".length())).hashedId());
+    }
+  }
+
+  @Test
+  void resetPasswordNeedsTheOldPasswordAndThenOnlyTheNewOneWorks() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      String cookie = daemon.login();
+      JsonNode wrong =
+          daemon.call(
+              "auth.reset-password",
+              "{\"oldPassword\":\"nope\",\"newPassword\":\"n3w password\"}",
+              Optional.of(cookie));
+      assertThat(wrong.at("/error/code").asInt()).isEqualTo(7);
+      JsonNode ok =
+          daemon.call(
+              "auth.reset-password",
+              "{\"oldPassword\":\""
+                  + RunningDaemon.PASSWORD
+                  + "\",\"newPassword\":\"n3w password\"}",
+              Optional.of(cookie));
+      assertThat(ok.has("error")).as(ok.toString()).isFalse();
+      String stored = daemon.startd().db().get("/private/password").orElseThrow().asText();
+      assertThat(Passwords.verify(stored, "n3w password")).isTrue();
+      assertThat(Passwords.verify(stored, RunningDaemon.PASSWORD)).isFalse();
+    }
+  }
+
+  @Test
+  void theLocalCookieFileAuthenticatesTheCli() throws Exception {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      String secret = Files.readString(dataDir.resolve("rpc.authcookie"));
+      assertThat(daemon.call("db.dump", "{}", Optional.of("local=" + secret)).has("result"))
+          .isTrue();
+      assertThat(daemon.call("db.dump", "{}", Optional.of("local=guess")).at("/error/code").asInt())
+          .isEqualTo(34);
+    }
+  }
+
+  @Test
+  void getPubkeyIsAPublicP256Jwk() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      JsonNode jwk = daemon.call("auth.get-pubkey", "{}").get("result");
+      assertThat(jwk.get("kty").asText()).isEqualTo("EC");
+      assertThat(jwk.get("crv").asText()).isEqualTo("P-256");
+      assertThat(jwk.get("x").asText()).matches("[A-Za-z0-9_-]{43}");
+      assertThat(jwk.get("y").asText()).matches("[A-Za-z0-9_-]{43}");
+      assertThat(jwk.has("d")).isFalse();
+    }
+  }
+
+  @Test
+  void beforeSetupOnlyPublicMethodsAnswer() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir)) {
+      assertThat(daemon.call("echo", "{\"message\":\"x\"}").has("result")).isTrue();
+      JsonNode login =
+          daemon
+              .post(login("anything", false), Optional.empty())
+              .body()
+              .transform(RunningDaemon::parse);
+      assertThat(login.at("/error/code").asInt()).isEqualTo(40);
+      assertThat(login.at("/error/data/details").asText())
+          .isEqualTo("setup is not complete: run setup first (setup.execute, setup.complete)");
+      assertThat(daemon.call("db.dump", "{}").at("/error/code").asInt()).isEqualTo(40);
+    }
+  }
+}

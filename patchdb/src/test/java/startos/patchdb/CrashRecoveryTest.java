@@ -1,0 +1,171 @@
+package startos.patchdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static startos.patchdb.Json.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a writer process at random moments (including mid-compaction) and checks that every
+ * revision it reported as committed is still there and the database always opens.
+ */
+class CrashRecoveryTest {
+  private static final int KILLS = 55;
+
+  @TempDir Path dir;
+
+  @Test
+  void sigkillAtRandomMomentsNeverLosesAReportedRevisionNorBreaksTheDatabase() throws Exception {
+    Random random = new Random(4242);
+    Path db = dir.resolve("db");
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(System.getProperty("java.home") + "/bin/java");
+    String classpath = System.getProperty("java.class.path");
+    ObjectNode model = (ObjectNode) json("{'public':{},'private':{}}");
+    long modelId = 0;
+    long started = System.nanoTime();
+    int killedWhileCommitting = 0;
+    for (int kill = 0; kill < KILLS; kill++) {
+      boolean tiny = kill % 3 == 0;
+      int everyRevisions = tiny ? 1 + random.nextInt(4) : 4096;
+      long everyBytes = tiny ? 100 + random.nextInt(2000) : 16L << 20;
+      Process child =
+          new ProcessBuilder(
+                  java,
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
+                  "-Xshare:auto",
+                  "-cp",
+                  classpath,
+                  CrashChild.class.getName(),
+                  db.toString(),
+                  Integer.toString(everyRevisions),
+                  Long.toString(everyBytes))
+              .redirectError(dir.resolve("child-" + kill + ".err").toFile())
+              .start();
+      Output output = new Output(child.getInputStream());
+      output.start();
+      // mostly kill while revisions flow; sometimes during start-up and recovery
+      if (kill % 7 == 6) {
+        Thread.sleep(random.nextInt(400));
+      } else {
+        output.awaitLines(2, 10_000);
+        Thread.sleep(random.nextInt(120));
+      }
+      child.destroyForcibly();
+      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      output.join(10_000);
+      List<String> lines = output.completeLines();
+
+      long reported = modelId;
+      for (String line : lines) {
+        if (line.startsWith("open ")) {
+          assertThat(Long.parseLong(line.substring(5))).isGreaterThanOrEqualTo(modelId);
+          continue;
+        }
+        int space = line.indexOf(' ');
+        long id = Long.parseLong(line.substring(0, space));
+        ArrayNode patch = (ArrayNode) Json.MAPPER.readTree(line.substring(space + 1));
+        // revisions committed but not reported in an earlier round are replayed by the model
+        while (modelId < id - 1) {
+          CrashChild.step(model);
+          modelId++;
+        }
+        JsonNode replayed = JsonPatches.apply(model, patch);
+        CrashChild.step(model);
+        modelId++;
+        assertThat(modelId).isEqualTo(id);
+        assertThat(JsonPatches.equal(replayed, model)).as("patch of revision %d", id).isTrue();
+        reported = id;
+        killedWhileCommitting++;
+      }
+
+      try (PatchDb reopened = PatchDb.open(db)) {
+        long id = reopened.sequence();
+        assertThat(id).as("round %d: reported %d", kill, reported).isGreaterThanOrEqualTo(reported);
+        while (modelId < id) {
+          CrashChild.step(model);
+          modelId++;
+        }
+        assertThat(modelId).as("round %d: the database went backwards", kill).isEqualTo(id);
+        assertThat(JsonPatches.equal(reopened.dump("").value(), model))
+            .as("round %d at revision %d", kill, id)
+            .isTrue();
+      }
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    System.out.printf(
+        "crash test: %d kills, %d revisions reported, final id %d, %d s%n",
+        KILLS, killedWhileCommitting, modelId, seconds);
+    assertThat(killedWhileCommitting).isGreaterThan(KILLS);
+  }
+
+  /** Collects a child's stdout; only newline-terminated lines count as reported. */
+  private static final class Output extends Thread {
+    private final InputStream in;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private int newlines;
+
+    Output(InputStream in) {
+      this.in = in;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      byte[] buffer = new byte[8192];
+      try {
+        int read;
+        while ((read = in.read(buffer)) > 0) {
+          synchronized (this) {
+            bytes.write(buffer, 0, read);
+            for (int i = 0; i < read; i++) {
+              if (buffer[i] == '\n') {
+                newlines++;
+              }
+            }
+            notifyAll();
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    synchronized void awaitLines(int count, long millis) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + millis;
+      while (newlines < count && System.currentTimeMillis() < deadline && isAlive()) {
+        wait(50);
+      }
+    }
+
+    synchronized List<String> completeLines() {
+      String text = bytes.toString(StandardCharsets.UTF_8);
+      int end = text.lastIndexOf('\n');
+      List<String> lines = new ArrayList<>();
+      if (end >= 0) {
+        for (String line : text.substring(0, end).split("\n", -1)) {
+          lines.add(line);
+        }
+      }
+      return lines;
+    }
+  }
+}
