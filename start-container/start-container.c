@@ -456,11 +456,15 @@ static void umount_proc(void) {
 
 /* A leader already running for this rootfs (SIGKILLed SDK handles leave them) is killed first. */
 static void kill_previous_init(const char *rootfs) {
-  char p[4200], want[64], got[64];
+  char p[4200], want[64], got[64], own[64];
   snprintf(p, sizeof p, "%s/proc/1/ns/pid", rootfs);
   ssize_t n = readlink(p, want, sizeof want - 1);
+  ssize_t o = readlink("/proc/self/ns/pid", own, sizeof own - 1);
   if (n > 0) {
     want[n] = '\0';
+    /* ROOTFS/proc showing our own namespace means it is the caller's procfs, not a subcontainer's. */
+    if (o > 0 && (own[o] = '\0', strcmp(own, want) == 0))
+      die("%s/proc is the caller's own procfs, not a subcontainer's; refusing to touch it", rootfs);
     DIR *d = opendir("/proc");
     struct dirent *de;
     while (d && (de = readdir(d)) != NULL) {
@@ -532,6 +536,9 @@ static int cmd_launch(int argc, char **argv) {
   parse_opts(argc, argv, &o);
   struct stat st;
   if (stat(o.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) die("rootfs %s is not a directory", o.rootfs);
+  char real[4096];
+  if (realpath(o.rootfs, real) == NULL || strcmp(real, "/") == 0)
+    die("rootfs %s resolves to / ; a subcontainer needs its own root directory", o.rootfs);
   struct ident id;
   struct env e = {0};
   if (o.command[0] != NULL) {

@@ -5,10 +5,9 @@ set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 [ "$(id -u)" = 0 ] || { echo "test.sh: must run as root" >&2; exit 2; }
-BUSYBOX="$(command -v busybox || true)"
-[ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' \
-  || BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] || { echo "test.sh: busybox-static is needed (apt-get install busybox-static)" >&2; exit 2; }
+BUSYBOX=/bin/busybox # busybox-static: the rootfs has no shared libraries
+[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 \
+  || { echo "test.sh: busybox-static is needed (apt-get install busybox-static)" >&2; exit 2; }
 
 make -s -C "$HERE" >/dev/null || { echo "test.sh: build failed" >&2; exit 1; }
 SC="$HERE/build/start-container"
@@ -108,7 +107,7 @@ P=$!
 sleep 0.2
 expect "exec'd processes share the pid namespace" "1" "$(X "$R" sh -c 'ps -o args | grep -c "^sleep 30"')"
 kill -KILL "$P" 2>/dev/null
-wait "$P" 2>/dev/null
+{ wait "$P"; } 2>/dev/null
 sleep 0.1
 expect "SIGKILL of exec also kills the command (no leaks)" "0" "$(X "$R" sh -c 'ps -o args | grep -c "^sleep 30"')"
 
@@ -185,7 +184,7 @@ L3=$!
 LEADERS+=("$L3")
 wait_proc1 "$R"
 kill -KILL "$L3"
-wait "$L3" 2>/dev/null
+{ wait "$L3"; } 2>/dev/null
 for _ in $(seq 200); do [ -e "$R/proc/1" ] || break; sleep 0.01; done
 "$SC" subcontainer launch "$R" &
 L4=$!
@@ -194,6 +193,36 @@ wait_proc1 "$R" && [ "$(X "$R" echo again)" = again ] && ok "relaunch after a SI
   || bad "relaunch after SIGKILL"
 kill -TERM "$L4"
 wait "$L4"
+
+"$SC" subcontainer launch / true 2>/dev/null
+expect "launch refuses / as the rootfs" "125" "$?"
+
+# --- container-init (always inside its own PID namespace, where it is PID 1) ---
+CI="$HERE/build/container-init"
+timeout 20 unshare --pid --fork --kill-child "$CI" -- /bin/sh -c \
+  'trap "echo runtime-got-TERM; exit 0" TERM; sleep 100 & wait' >"$T/init.out" &
+P=$!
+sleep 0.3
+INIT=$(pgrep -P "$(pgrep -x unshare -P "$P")")
+s=$(date +%s%N)
+kill -PWR "$INIT"
+wait "$P"
+rc=$?
+ms=$((($(date +%s%N) - s) / 1000000))
+expect "container-init turns SIGPWR into TERM for the runtime and exits 0" "runtime-got-TERM 0" "$(cat "$T/init.out") $rc"
+[ "$ms" -lt 1000 ] && ok "container-init stops promptly ($ms ms)" || bad "container-init took $ms ms to stop"
+timeout 20 unshare --pid --fork --kill-child "$CI" --grace-ms=200 -- /bin/sh -c 'trap "" TERM; while :; do sleep 1; done' &
+P=$!
+sleep 0.3
+INIT=$(pgrep -P "$(pgrep -x unshare -P "$P")")
+s=$(date +%s%N)
+kill -TERM "$INIT"
+wait "$P"
+ms=$((($(date +%s%N) - s) / 1000000))
+[ "$ms" -lt 1500 ] && ok "container-init kills a runtime that ignores TERM after the grace period ($ms ms)" \
+  || bad "container-init grace kill took $ms ms"
+timeout 20 unshare --pid --fork --kill-child "$CI" -- /bin/sh -c 'exit 3' 2>/dev/null
+expect "container-init passes the runtime's exit code through" "3" "$?"
 
 echo "start-container: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -107,17 +107,3 @@ export function makeEffects(ctx: EffectsContext): T.Effects {
   }
   return effects
 }
-
-/** Every host method name the runtime can send, for docs and tests. */
-export function effectMethodNames(): string[] {
-  const names: string[] = []
-  const walk = (prefix: string, obj: object) => {
-    for (const [k, v] of Object.entries(obj)) {
-      const kebab = k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
-      if (typeof v === "function" && !["child", "onLeaveContext", "constRetry"].includes(k)) names.push(prefix + kebab)
-      else if (v && typeof v === "object") walk(prefix + kebab + ".", v)
-    }
-  }
-  walk("", makeEffects({ hostSocket: "/nonexistent", eventId: null }))
-  return names.sort()
-}

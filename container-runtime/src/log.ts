@@ -6,11 +6,19 @@ export type Level = keyof typeof LEVELS
 const threshold: number =
   LEVELS[(process.env.STARTOS_LOG_LEVEL ?? "info").toLowerCase() as Level] ?? LEVELS.info
 
+// A closed log pipe must never take the runtime down or loop through the error handlers.
+let logBroken = false
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => (logBroken = true))
+
 function emit(level: Level, message: string): void {
-  if (LEVELS[level] < threshold) return
+  if (LEVELS[level] < threshold || logBroken) return
   const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}\n`
-  if (LEVELS[level] >= LEVELS.warn) process.stderr.write(line)
-  else process.stdout.write(line)
+  try {
+    if (LEVELS[level] >= LEVELS.warn) process.stderr.write(line)
+    else process.stdout.write(line)
+  } catch {
+    logBroken = true
+  }
 }
 
 export const log = {

@@ -1,6 +1,6 @@
 // The service.sock methods, mapped onto the package's exports (init, main, uninit, actions, createBackup).
 import { createRequire } from "node:module"
-import { ExtendedVersion, VersionRange } from "@start9labs/start-sdk"
+import { ExtendedVersion, VersionRange } from "./exver"
 import { CallbackScope } from "./callbacks"
 import { makeEffects } from "./effects"
 import { describeError, log } from "./log"
@@ -216,7 +216,8 @@ export class Service {
         }
       }
     }
-    const pkg = this.initialized("exit")
+    // No init needed: uninstalling a package whose init failed must still run its uninit.
+    const pkg = this.load()
     await this.stop()
     await pkg.uninit({ effects: makeEffects({ hostSocket: this.config.hostSocket, eventId }), target })
     this.root?.leave()

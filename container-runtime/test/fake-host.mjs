@@ -69,6 +69,7 @@ export class FakeHost {
         const dir = path.join(this.o.media, "startos/subcontainers", guid)
         fs.mkdirSync(path.dirname(dir), { recursive: true })
         execFileSync("cp", ["-a", this.o.template, dir])
+        if (this.o.owner) execFileSync("chown", ["-R", `${this.o.owner}:${this.o.owner}`, dir])
         return [path.join(this.o.mediaSeenByRuntime, "startos/subcontainers", guid), guid]
       }
       default:

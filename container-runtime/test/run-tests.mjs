@@ -115,6 +115,7 @@ async function startRuntime(name, packageJs) {
   const media = path.join(dir, "media")
   const rpc = path.join(dir, "rpc")
   fs.mkdirSync(path.join(media, "startos/images"), { recursive: true })
+  fs.mkdirSync(path.join(media, "startos/volumes/main"), { recursive: true })
   fs.mkdirSync(rpc, { recursive: true })
   fs.writeFileSync(path.join(media, "startos/images/main.json"), JSON.stringify({ user: "root", workdir: "/" }))
   fs.writeFileSync(path.join(media, "startos/images/main.env"), "PATH=/bin\nFIXTURE=1\n")
@@ -214,6 +215,9 @@ async function main() {
   check("the daemon's health check reports success via set-health", healthy?.params?.id === "primary" && healthy?.params?.message === "ready file present",
     String(healthy?.message ?? JSON.stringify(healthy?.params)))
   if (ROOT) check("the daemon ran inside the subcontainer (its output reached the runtime log)", rt.logs.some((l) => l.includes("fixture daemon up")), rt.logs.slice(-20).join("\n"))
+  check("the volume is bind-mounted into the subcontainer (start-container bind-mount via the SDK)",
+    fs.existsSync(path.join(T, "fixture/media/startos/volumes/main/hello")) &&
+      fs.readFileSync(path.join(T, "fixture/media/startos/volumes/main/hello"), "utf8") === "written-by-daemon\n")
   r = await client.request("start")
   check("a second start while running is a no-op", r.result === null, JSON.stringify(r))
   const t0 = Date.now()

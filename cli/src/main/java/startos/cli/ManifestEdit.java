@@ -23,12 +23,16 @@ final class ManifestEdit {
       }
       return doc;
     }
-    for (String part : splitPipes(trimmed)) {
+    for (String raw : splitPipes(trimmed)) {
+      String part = raw.strip();
       int eq = part.indexOf('=');
-      if (!part.startsWith(".") || eq < 0 || part.charAt(eq + 1) == '=') {
+      if (!part.startsWith(".")
+          || eq < 0
+          || eq == part.length() - 1
+          || part.charAt(eq + 1) == '=') {
         throw CliException.usage(
             "EXPRESSION \""
-                + part.strip()
+                + part
                 + "\" is not understood: use a JSON Patch array or `.field.sub = <json>`");
       }
       String path = part.substring(0, eq).strip();

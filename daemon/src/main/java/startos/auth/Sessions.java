@@ -45,7 +45,8 @@ public final class Sessions {
   /** Starts a session; the caller has checked the password. */
   public SessionToken create(boolean isEphemeral, Optional<String> userAgent) {
     SessionToken token = SessionToken.generate();
-    ObjectNode record = record(clock.instant(), userAgent);
+    Instant now = clock.instant();
+    ObjectNode record = record(now, userAgent);
     if (isEphemeral) {
       ephemeral.put(token.hashedId(), record);
     } else {
@@ -53,6 +54,7 @@ public final class Sessions {
         sessionsOf(root).set(token.hashedId(), record);
         return null;
       });
+      lastWritten.put(token.hashedId(), now);
     }
     return token;
   }

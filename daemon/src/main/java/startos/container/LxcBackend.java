@@ -101,13 +101,24 @@ public final class LxcBackend implements ContainerBackend {
             Files.deleteIfExists(layout.log());
             ProcessResult r = runner.run(lxc("lxc-start", id, "-d"));
             if (!r.succeeded()) {
+              String cause = logTail(layout);
               throw new ContainerException(
                   "lxc-start of container "
                       + id
                       + " failed (exit "
                       + r.exitCode()
-                      + "): "
-                      + r.stderr().strip()
+                      + ")"
+                      + (cause.isEmpty()
+                          ? ": " + r.stderr().strip().lines().findFirst().orElse("")
+                          : cause));
+            }
+            if (!hasProcesses(id)) {
+              throw new ContainerException(
+                  "container "
+                      + id
+                      + " stopped right after it started; is its init "
+                      + spec.init().get(0)
+                      + " missing or failing?"
                       + logTail(layout));
             }
             running.put(id, spec);
@@ -226,13 +237,13 @@ public final class LxcBackend implements ContainerBackend {
 
   @Override
   public ExecResult exec(String id, ExecRequest request) {
-    ContainerState state = state(id);
-    if (state != ContainerState.RUNNING) {
+    ContainerSpec.requireValidId(id);
+    if (!hasProcesses(id)) {
       throw new ContainerException(
           "cannot exec in container "
               + id
               + ": it is "
-              + state.name().toLowerCase(java.util.Locale.ROOT));
+              + state(id).name().toLowerCase(java.util.Locale.ROOT));
     }
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", DEFAULT_PATH);
@@ -300,7 +311,7 @@ public final class LxcBackend implements ContainerBackend {
     try {
       for (String id : containers()) {
         try {
-          if (state(id) != ContainerState.STOPPED) {
+          if (hasProcesses(id)) {
             runner.run(lxc("lxc-stop", id, "-k"));
           }
         } catch (ContainerException e) {
@@ -503,29 +514,40 @@ public final class LxcBackend implements ContainerBackend {
     throw new ContainerException("processes in cgroup " + dir + " did not die within 1 s");
   }
 
+  /** Undoes a failed start step by step; each step runs even if an earlier one failed. */
   private void teardownQuietly(String id, ContainerLayout layout) {
-    try {
-      if (Files.exists(layout.config()) && state(id) != ContainerState.STOPPED) {
-        runner.run(lxc("lxc-stop", id, "-k"));
+    List<Runnable> steps =
+        List.of(
+            () -> {
+              if (hasProcesses(id)) {
+                runner.run(lxc("lxc-stop", id, "-k"));
+              }
+            },
+            () -> removeCgroups(id),
+            () -> unmountAll(layout.dir()));
+    for (Runnable step : steps) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        LOG.warn("cleanup after the failed start of {} failed too: {}", id, e.getMessage());
       }
-      removeCgroups(id);
-      unmountAll(layout.dir());
-    } catch (RuntimeException e) {
-      LOG.warn("cleanup after the failed start of {} failed too: {}", id, e.getMessage());
     }
     running.remove(id);
   }
 
+  /** The first error LXC logged (usually the cause), without its source-location noise. */
   private String logTail(ContainerLayout layout) {
     try {
       if (!Files.exists(layout.log())) {
         return "";
       }
-      List<String> lines = Files.readAllLines(layout.log(), StandardCharsets.UTF_8);
-      List<String> errors = lines.stream().filter(l -> l.contains("ERROR")).toList();
-      List<String> shown = errors.isEmpty() ? lines : errors;
-      return "; lxc log: "
-          + String.join(" | ", shown.subList(Math.max(0, shown.size() - 5), shown.size()));
+      for (String line : Files.readAllLines(layout.log(), StandardCharsets.UTF_8)) {
+        if (line.contains(" ERROR ")) {
+          String[] parts = line.split(" - ", 3);
+          return "; lxc log: " + (parts.length == 3 ? parts[2] : line).strip();
+        }
+      }
+      return "";
     } catch (IOException e) {
       return "";
     }

@@ -199,7 +199,7 @@ public final class Notifications {
   }
 
   /** Entries by numeric id; keys that are not ids (none are written) are skipped. */
-  private static TreeMap<Long, JsonNode> byId(ObjectNode store) {
+  private static NavigableMap<Long, JsonNode> byId(ObjectNode store) {
     TreeMap<Long, JsonNode> out = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : store.properties()) {
       try {

@@ -69,7 +69,9 @@ public final class Hostnames {
   public static String fromName(String name) {
     StringBuilder out = new StringBuilder();
     boolean lastWasDash = true;
-    for (char c : name.toLowerCase(Locale.ROOT).toCharArray()) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < lower.length(); i++) {
+      char c = lower.charAt(i);
       if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
         out.append(c);
         lastWasDash = false;
@@ -94,7 +96,8 @@ public final class Hostnames {
   public static String toName(String hostname) {
     StringBuilder out = new StringBuilder();
     boolean capital = true;
-    for (char c : hostname.toCharArray()) {
+    for (int i = 0; i < hostname.length(); i++) {
+      char c = hostname.charAt(i);
       if (c == '-') {
         out.append(' ');
         capital = true;

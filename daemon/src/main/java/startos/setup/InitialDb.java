@@ -44,6 +44,29 @@ public final class InitialDb {
         .result();
   }
 
+  /**
+   * What every daemon start does: {@link #ensure} the shape, then clear the status a previous run
+   * may have left behind when it stopped mid-way (a backup or update in progress, shutting down)
+   * and record this machine's RAM, so the UI never shows a stale spinner after a crash.
+   */
+  public static void boot(PatchDb db) {
+    ensure(db);
+    long ram = totalRamBytes(Path.of("/proc/meminfo"));
+    db.mutate(root -> {
+      ObjectNode info = object(object(root, "public"), "serverInfo");
+      ObjectNode status = object(info, "statusInfo");
+      status.putNull("backupProgress");
+      status.putNull("updateProgress");
+      status.put("shuttingDown", false);
+      status.put("restarting", false);
+      status.putNull("restart");
+      if (ram > 0) {
+        info.put("ram", ram);
+      }
+      return null;
+    });
+  }
+
   /** {@code serverInfo} before setup: identity fields are empty until {@code setup.execute}. */
   static ObjectNode serverInfo(long ramBytes) {
     ObjectNode info = JSON.createObjectNode();

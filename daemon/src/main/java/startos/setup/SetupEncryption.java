@@ -40,7 +40,15 @@ public final class SetupEncryption {
 
   /** A fresh key pair: it lives in memory only, for as long as setup runs. */
   public SetupEncryption() {
-    this.keys = startos.ssl.Keys.p256();
+    this(startos.ssl.Keys.p256());
+  }
+
+  /** Decrypts for an existing P-256 pair (e.g. the one {@code auth.get-pubkey} hands out). */
+  public SetupEncryption(KeyPair keys) {
+    if (!(keys.getPublic() instanceof ECPublicKey)) {
+      throw new IllegalArgumentException("JWE decryption needs a P-256 key pair");
+    }
+    this.keys = keys;
   }
 
   /** The public key as a JWK {@code {kty, crv, x, y}}. */
@@ -189,13 +197,44 @@ public final class SetupEncryption {
   }
 
   /** The pieces of a JWE, whatever its serialization. */
-  private record Parts(
-      String protectedB64,
-      ObjectNode header,
-      String aadB64,
-      byte[] iv,
-      byte[] ciphertext,
-      byte[] tag) {
+  private static final class Parts {
+    private final String protectedB64;
+    private final ObjectNode header;
+    private final String aadB64;
+    private final byte[] iv;
+    private final byte[] ciphertext;
+    private final byte[] tag;
+
+    Parts(
+        String protectedB64,
+        ObjectNode header,
+        String aadB64,
+        byte[] iv,
+        byte[] ciphertext,
+        byte[] tag) {
+      this.protectedB64 = protectedB64;
+      this.header = header;
+      this.aadB64 = aadB64;
+      this.iv = iv;
+      this.ciphertext = ciphertext;
+      this.tag = tag;
+    }
+
+    ObjectNode header() {
+      return header;
+    }
+
+    byte[] iv() {
+      return iv;
+    }
+
+    byte[] ciphertext() {
+      return ciphertext;
+    }
+
+    byte[] tag() {
+      return tag;
+    }
 
     static Parts of(JsonNode jwe) {
       if (jwe.isTextual()) {

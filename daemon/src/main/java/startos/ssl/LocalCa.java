@@ -148,6 +148,16 @@ public final class LocalCa {
   /** As {@link #issueLeaf(Set, KeyAlgorithm)} with an explicit issuing time. */
   public LeafCertificate issueLeaf(
       Set<String> hostnamesAndIps, KeyAlgorithm algorithm, Instant now) {
+    KeyPair pair =
+        switch (algorithm) {
+          case ECDSA -> Keys.p256();
+          case ED25519 -> Keys.ed25519();
+        };
+    return issueLeaf(hostnamesAndIps, pair, now);
+  }
+
+  /** Issues a leaf for an existing key pair: renewals keep the key clients may have pinned. */
+  LeafCertificate issueLeaf(Set<String> hostnamesAndIps, KeyPair pair, Instant now) {
     if (hostnamesAndIps.isEmpty()) {
       throw new SslException("a leaf certificate needs at least one hostname or IP address");
     }
@@ -164,11 +174,6 @@ public final class LocalCa {
         sans.add(new GeneralName(GeneralName.dNSName, entry));
       }
     }
-    KeyPair pair =
-        switch (algorithm) {
-          case ECDSA -> Keys.p256();
-          case ED25519 -> Keys.ed25519();
-        };
     Instant start = now.truncatedTo(ChronoUnit.SECONDS);
     String commonName = dnsNames.isEmpty() ? "localhost" : dnsNames.first();
     try {

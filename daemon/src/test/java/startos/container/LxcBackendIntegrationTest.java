@@ -2,6 +2,7 @@ package startos.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -164,7 +165,7 @@ class LxcBackendIntegrationTest {
     assertThat(usage.memoryLimitBytes()).isEqualTo(limit);
     assertThat(usage.memoryBytes()).isPositive().isLessThan(limit);
     assertThat(usage.processes()).isPositive();
-    assertThat(hog.exitCode()).isNotZero();
+    assertThat(hog.exitCode()).as(hog.stderr()).isEqualTo(137);
     Path cpu = Path.of("/sys/fs/cgroup/cpu", CGROUP_PREFIX + ".payload.mem");
     assertThat(CgroupTree.readLong(cpu.resolve("cpu.shares"))).isEqualTo(512);
     assertThat(CgroupTree.readLong(cpu.resolve("cpu.cfs_quota_us"))).isEqualTo(50_000);
@@ -193,6 +194,26 @@ class LxcBackendIntegrationTest {
     assertThat(backend.state("polite")).isEqualTo(ContainerState.STOPPED);
     assertThat(backend.state("stubborn")).isEqualTo(ContainerState.STOPPED);
     assertThat(HostProbe.mountsUnder(settings.containersDir())).isEmpty();
+  }
+
+  @Test
+  void oneContainerReachesAnotherThroughAHostPortOnTheBridge() throws Exception {
+    int hostPort = freePort();
+    backend.start(web("hp-server"));
+    backend.start(web("hp-client"));
+    backend.forward(hostPort, backend.ip("hp-server").orElseThrow(), 80);
+    awaitHttp(hostPort, Duration.ofSeconds(10));
+    String gateway = settings.subnet().gateway().getHostAddress();
+
+    ExecResult r =
+        backend.exec(
+            "hp-client",
+            "sh",
+            "-c",
+            "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + gateway + " " + hostPort);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).startsWith("HTTP/1.0 200").contains("hello from busybox");
   }
 
   @Test
@@ -291,6 +312,20 @@ class LxcBackendIntegrationTest {
         .hasMessageContaining("does not exist");
     assertThat(HostProbe.mountsUnder(settings.stateDir())).isEmpty();
     assertThat(backend.state("bad")).isEqualTo(ContainerState.ABSENT);
+  }
+
+  @Test
+  void startWithAnInitThatDoesNotExistFailsWithLxcsReasonAndCleansUp() {
+    Throwable failure =
+        catchThrowable(() -> backend.start(ContainerSpec.of("noinit", rootfsImage, "/nope.sh")));
+    measurements.add("error for a missing init: " + failure.getMessage());
+
+    assertThat(failure)
+        .isInstanceOf(ContainerException.class)
+        .hasMessageContaining("noinit")
+        .hasMessageContaining("/nope.sh");
+    assertThat(HostProbe.mountsUnder(settings.stateDir())).isEmpty();
+    assertThat(backend.state("noinit")).isNotEqualTo(ContainerState.RUNNING);
   }
 
   @Test

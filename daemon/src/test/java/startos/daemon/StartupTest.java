@@ -88,8 +88,6 @@ class StartupTest {
         Files.write(p, "garbage, not a database \u0000\u0001\u0002".getBytes());
       }
     }
-    Files.createDirectories(data.resolve("db"));
-    Files.writeString(data.resolve("db").resolve("CORRUPT"), "stub marker"); // TODO remove
     Map<String, String> before = snapshot(data);
     assertThatThrownBy(() -> Startd.start(Config.of(data, "127.0.0.1:0")))
         .isInstanceOf(StartupException.class)

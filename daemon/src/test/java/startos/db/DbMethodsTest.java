@@ -108,8 +108,8 @@ class DbMethodsTest {
             .get("error");
     assertThat(error.get("code").asInt()).isEqualTo(29);
     assertThat(error.at("/data/details").asText()).contains("nothing changed");
-    assertThat(db.sequence()).isEqualTo(before);
     assertThat(db.dump("").value()).isEqualTo(snapshot);
+    assertThat(db.sequence()).isEqualTo(before);
     assertThat(call("db.apply", "{\"expr\":{\"op\":\"add\"}}").at("/error/code").asInt())
         .isEqualTo(-32602);
   }

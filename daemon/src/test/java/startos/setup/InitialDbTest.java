@@ -3,6 +3,7 @@ package startos.setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class InitialDbTest {
     PatchDb db = PatchDb.inMemory();
     InitialDb.ensure(db);
     db.mutate(root -> {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) root.at("/public/serverInfo"))
+      ((ObjectNode) root.at("/public/serverInfo"))
           .put("unreadNotificationCount", 7)
           .put("hostname", "kept-name");
       return null;
@@ -70,6 +71,27 @@ class InitialDbTest {
     assertThat(db.sequence()).isEqualTo(sequence);
     assertThat(db.get("/public/serverInfo/unreadNotificationCount").orElseThrow().asInt())
         .isEqualTo(7);
+    assertThat(db.get("/public/serverInfo/hostname").orElseThrow().asText()).isEqualTo("kept-name");
+  }
+
+  @Test
+  void bootClearsProgressAndShutdownLeftByAPreviousRun() {
+    PatchDb db = PatchDb.inMemory();
+    InitialDb.ensure(db);
+    db.mutate(root -> {
+      ObjectNode status = (ObjectNode) root.at("/public/serverInfo/statusInfo");
+      status.put("shuttingDown", true).put("restart", "mdns");
+      status.putObject("backupProgress").put("overall", false);
+      ((ObjectNode) root.at("/public/serverInfo")).put("hostname", "kept-name");
+      return null;
+    });
+
+    InitialDb.boot(db);
+
+    JsonNode status = db.get("/public/serverInfo/statusInfo").orElseThrow();
+    assertThat(status.get("shuttingDown").asBoolean()).isFalse();
+    assertThat(status.get("restart").isNull()).isTrue();
+    assertThat(status.get("backupProgress").isNull()).isTrue();
     assertThat(db.get("/public/serverInfo/hostname").orElseThrow().asText()).isEqualTo("kept-name");
   }
 

@@ -132,6 +132,15 @@ class SetupApiTest {
   }
 
   @Test
+  void anEncryptedPasswordInGeneralJsonSerializationIsAccepted() throws Exception {
+    ObjectNode params = JSON.createObjectNode();
+    params.putObject("password").set("encrypted", TestJwe.encrypt(setup.pubkey(), PASSWORD, true));
+    setup.execute(params, LAN_HTTP);
+    assertThat(Passwords.verify(db.get("/private/password").orElseThrow().asText(), PASSWORD))
+        .isTrue();
+  }
+
+  @Test
   void aTamperedEncryptedPasswordIsRefused() throws Exception {
     ObjectNode jwe = TestJwe.encrypt(setup.pubkey(), PASSWORD);
     String tag = jwe.get("tag").asText();

@@ -29,6 +29,14 @@ final class TestJwe {
   private TestJwe() {}
 
   static ObjectNode encrypt(JsonNode jwk, String plaintext) throws Exception {
+    return encrypt(jwk, plaintext, false);
+  }
+
+  /**
+   * With {@code general}, the general JSON serialization node-jose defaults to: only {@code enc}
+   * protected, {@code alg} and {@code epk} in the recipient's unprotected header.
+   */
+  static ObjectNode encrypt(JsonNode jwk, String plaintext, boolean general) throws Exception {
     ECPublicKey ephemeralPublic;
     KeyPair ephemeral = Keys.p256();
     ephemeralPublic = (ECPublicKey) ephemeral.getPublic();
@@ -57,6 +65,11 @@ final class TestJwe {
     ObjectNode epk = header.putObject("epk").put("kty", "EC").put("crv", "P-256");
     epk.put("x", B64.encodeToString(fixed(ephemeralPublic.getW().getAffineX())));
     epk.put("y", B64.encodeToString(fixed(ephemeralPublic.getW().getAffineY())));
+    ObjectNode recipientHeader = JSON.createObjectNode();
+    if (general) {
+      recipientHeader.set("alg", header.remove("alg"));
+      recipientHeader.set("epk", header.remove("epk"));
+    }
     String protectedB64 = B64.encodeToString(JSON.writeValueAsBytes(header));
 
     byte[] iv = new byte[16];
@@ -81,6 +94,9 @@ final class TestJwe {
     jwe.put("iv", B64.encodeToString(iv));
     jwe.put("ciphertext", B64.encodeToString(ciphertext));
     jwe.put("tag", B64.encodeToString(tag));
+    if (general) {
+      jwe.putArray("recipients").addObject().set("header", recipientHeader);
+    }
     return jwe;
   }
 

@@ -2,7 +2,11 @@ package startos.ssl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
@@ -16,7 +20,9 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalCaTest {
   private static final Instant SETUP = Instant.parse("2026-11-22T02:00:00Z");
@@ -128,6 +134,33 @@ class LocalCaTest {
     assertThatThrownBy(() -> Pem.privateKey(CA.rootCertPem()))
         .isInstanceOf(SslException.class)
         .hasMessageContaining("no PRIVATE KEY");
+  }
+
+  @Test
+  void openSslAlsoAcceptsTheChain(@TempDir Path dir) throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl not installed");
+    LeafCertificate leaf = CA.issueLeaf(Set.of("brave-otter.local"), KeyAlgorithm.ECDSA);
+    Files.writeString(dir.resolve("root.pem"), CA.rootCertPem());
+    Files.writeString(dir.resolve("int.pem"), CA.intermediateCertPem());
+    Files.writeString(dir.resolve("leaf.pem"), Pem.encode(leaf.certificate()));
+    Process verify =
+        new ProcessBuilder(
+                "/usr/bin/openssl",
+                "verify",
+                "-CAfile",
+                "root.pem",
+                "-untrusted",
+                "int.pem",
+                "-verify_hostname",
+                "brave-otter.local",
+                "leaf.pem")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(verify.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(verify.exitValue()).as(output).isZero();
+    assertThat(output).contains("leaf.pem: OK");
   }
 
   private static boolean validate(List<X509Certificate> chain, X509Certificate root, Instant at)

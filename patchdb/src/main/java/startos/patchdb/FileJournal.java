@@ -210,8 +210,14 @@ final class FileJournal implements Journal {
     int offset = 0;
     long previous = -1;
     long snapshotId = scan.id;
-    Frames.Frame frame;
-    while ((frame = Frames.read(bytes, offset, bytes.length)) instanceof Frames.Valid valid) {
+    Frames.Invalid bad;
+    while (true) {
+      Frames.Frame frame = Frames.read(bytes, offset, bytes.length);
+      if (frame instanceof Frames.Invalid invalid) {
+        bad = invalid;
+        break;
+      }
+      Frames.Valid valid = (Frames.Valid) frame;
       Revision revision = revision(path, offset, decode(bytes, valid));
       if (previous >= 0 && revision.id() != previous + 1) {
         throw new PatchDbException(
@@ -255,7 +261,6 @@ final class FileJournal implements Journal {
       previous = revision.id();
       offset = valid.next();
     }
-    Frames.Invalid bad = (Frames.Invalid) frame;
     if (offset < bytes.length) {
       int later = Frames.findValid(bytes, offset, bytes.length);
       if (later >= 0) {

@@ -299,6 +299,7 @@ public final class JsonPatches {
    * JSON equality: numbers compare by numeric value (so 1, 1L and 1.0 are equal), objects ignore
    * key order, arrays compare in order.
    */
+  @SuppressWarnings("ReferenceEquality") // identity is only a shortcut before comparing values
   public static boolean equal(JsonNode a, JsonNode b) {
     if (a == b) {
       return true;

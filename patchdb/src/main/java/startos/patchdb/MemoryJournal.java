@@ -1,20 +1,20 @@
 package startos.patchdb;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The journal of {@link PatchDb#inMemory()}: counts revisions, stores nothing. */
 final class MemoryJournal implements Journal {
-  private volatile long written;
+  private final AtomicLong written = new AtomicLong();
 
   @Override
   public long append(Revision revision) {
-    written = written + 1;
-    return written;
+    return written.incrementAndGet();
   }
 
   @Override
   public long writtenEnd() {
-    return written;
+    return written.get();
   }
 
   @Override

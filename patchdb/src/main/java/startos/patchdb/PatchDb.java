@@ -94,7 +94,9 @@ public final class PatchDb implements AutoCloseable {
   /**
    * Runs {@code change} on a private copy of the root and commits the difference as one revision,
    * durable before this returns. If {@code change} throws, nothing changes and the exception
-   * propagates. Must not be called from inside a change function.
+   * propagates. Must not be called from inside a change function, and neither the change function
+   * nor the caller may keep and later modify nodes of the root it was given (its result included):
+   * they become the committed state.
    */
   public <R> Mutation<R> mutate(Function<ObjectNode, R> change) {
     if (writeLock.isHeldByCurrentThread()) {
@@ -137,6 +139,7 @@ public final class PatchDb implements AutoCloseable {
    * root that is not an object, fails with a {@link PatchDbException} and changes nothing. The
    * revision stored and sent to subscribers is the diff, not this patch.
    */
+  @SuppressWarnings("ReferenceEquality") // a different node means the patch replaced the root
   public Mutation<Void> apply(ArrayNode jsonPatch) {
     return mutate(root -> {
       JsonNode patched = JsonPatches.applyInPlace(root, jsonPatch);
@@ -255,7 +258,17 @@ public final class PatchDb implements AutoCloseable {
           return;
         }
         closed = true;
-        journal.close();
+        try {
+          // a writer may have logged its revision and be waiting for the fsync we now do for it
+          long target = journal.writtenEnd();
+          journal.force();
+          durableEnd = target;
+          publish(target);
+        } catch (PatchDbException e) {
+          LOGGER.log(System.Logger.Level.WARNING, "final fsync failed: " + e.getMessage(), e);
+        } finally {
+          journal.close();
+        }
       } finally {
         syncLock.unlock();
       }

@@ -6,13 +6,10 @@ import static startos.patchdb.Json.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +38,9 @@ class CrashRecoveryTest {
     ObjectNode model = (ObjectNode) json("{'public':{},'private':{}}");
     long modelId = 0;
     long started = System.nanoTime();
-    int killedWhileCommitting = 0;
+    int reportedTotal = 0;
     for (int kill = 0; kill < KILLS; kill++) {
+      Path stdout = dir.resolve("child-" + kill + ".out");
       boolean tiny = kill % 3 == 0;
       int everyRevisions = tiny ? 1 + random.nextInt(4) : 4096;
       long everyBytes = tiny ? 100 + random.nextInt(2000) : 16L << 20;
@@ -59,20 +57,18 @@ class CrashRecoveryTest {
                   Integer.toString(everyRevisions),
                   Long.toString(everyBytes))
               .redirectError(dir.resolve("child-" + kill + ".err").toFile())
+              .redirectOutput(stdout.toFile())
               .start();
-      Output output = new Output(child.getInputStream());
-      output.start();
       // mostly kill while revisions flow; sometimes during start-up and recovery
       if (kill % 7 == 6) {
         Thread.sleep(random.nextInt(400));
       } else {
-        output.awaitLines(2, 10_000);
+        awaitLines(stdout, child, 2);
         Thread.sleep(random.nextInt(120));
       }
       child.destroyForcibly();
       assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      output.join(10_000);
-      List<String> lines = output.completeLines();
+      List<String> lines = completeLines(stdout);
 
       long reported = modelId;
       for (String line : lines) {
@@ -94,7 +90,7 @@ class CrashRecoveryTest {
         assertThat(modelId).isEqualTo(id);
         assertThat(JsonPatches.equal(replayed, model)).as("patch of revision %d", id).isTrue();
         reported = id;
-        killedWhileCommitting++;
+        reportedTotal++;
       }
 
       try (PatchDb reopened = PatchDb.open(db)) {
@@ -113,59 +109,31 @@ class CrashRecoveryTest {
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
     System.out.printf(
         "crash test: %d kills, %d revisions reported, final id %d, %d s%n",
-        KILLS, killedWhileCommitting, modelId, seconds);
-    assertThat(killedWhileCommitting).isGreaterThan(KILLS);
+        KILLS, reportedTotal, modelId, seconds);
+    assertThat(reportedTotal).isGreaterThan(KILLS);
   }
 
-  /** Collects a child's stdout; only newline-terminated lines count as reported. */
-  private static final class Output extends Thread {
-    private final InputStream in;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private int newlines;
-
-    Output(InputStream in) {
-      this.in = in;
-      setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      byte[] buffer = new byte[8192];
-      try {
-        int read;
-        while ((read = in.read(buffer)) > 0) {
-          synchronized (this) {
-            bytes.write(buffer, 0, read);
-            for (int i = 0; i < read; i++) {
-              if (buffer[i] == '\n') {
-                newlines++;
-              }
-            }
-            notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  private static int newlines(Path file) throws IOException {
+    int count = 0;
+    for (byte b : Files.readAllBytes(file)) {
+      if (b == '\n') {
+        count++;
       }
     }
+    return count;
+  }
 
-    synchronized void awaitLines(int count, long millis) throws InterruptedException {
-      long deadline = System.currentTimeMillis() + millis;
-      while (newlines < count && System.currentTimeMillis() < deadline && isAlive()) {
-        wait(50);
-      }
+  private static void awaitLines(Path file, Process child, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (newlines(file) < count && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
     }
+  }
 
-    synchronized List<String> completeLines() {
-      String text = bytes.toString(StandardCharsets.UTF_8);
-      int end = text.lastIndexOf('\n');
-      List<String> lines = new ArrayList<>();
-      if (end >= 0) {
-        for (String line : text.substring(0, end).split("\n", -1)) {
-          lines.add(line);
-        }
-      }
-      return lines;
-    }
+  /** Only newline-terminated lines count as reported. */
+  private static List<String> completeLines(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    int end = text.lastIndexOf('\n');
+    return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
   }
 }

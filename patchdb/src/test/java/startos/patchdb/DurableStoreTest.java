@@ -9,12 +9,17 @@ import static startos.patchdb.Json.patch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +117,43 @@ class DurableStoreTest {
   }
 
   @Test
+  void concurrentDurableWritersShareFsyncsAndAllSurviveReopening() throws Exception {
+    try (PatchDb db = PatchDb.open(dir, new PatchDbOptions(64, 1 << 20))) {
+      Subscription all = db.subscribe("/public/n");
+      List<Thread> writers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        writers.add(
+            Thread.ofPlatform()
+                .start(() -> {
+                  for (int i = 0; i < 100; i++) {
+                    db.mutate(root -> {
+                      ObjectNode pub = (ObjectNode) root.get("public");
+                      pub.put("n", pub.path("n").asInt() + 1);
+                      return null;
+                    });
+                  }
+                }));
+      }
+      for (Thread writer : writers) {
+        writer.join();
+      }
+      long last = 0;
+      for (Optional<Revision> next = all.poll(Duration.ZERO);
+          next.isPresent();
+          next = all.poll(Duration.ZERO)) {
+        assertThat(next.get().id()).isEqualTo(last + 1);
+        last = next.get().id();
+      }
+      assertThat(last).as("every revision delivered once, in order").isEqualTo(400);
+    }
+    try (PatchDb db = PatchDb.open(dir)) {
+      assertThat(db.sequence()).isEqualTo(400);
+      assertThat(db.get("/public/n")).contains(json("400"));
+      assertThat(db.subscribe("/public").initial().id()).isEqualTo(400);
+    }
+  }
+
+  @Test
   void aTornTailIsDroppedAndTheCommittedRevisionsKept() throws IOException {
     try (PatchDb db = PatchDb.open(dir)) {
       for (int i = 1; i <= 3; i++) {
@@ -169,7 +211,9 @@ class DurableStoreTest {
     try (PatchDb db = PatchDb.open(dir)) {
       commit(db, 1);
     }
-    Files.write(dir.resolve("db.snapshot"), "this is not a snapshot at all".getBytes());
+    Files.write(
+        dir.resolve("db.snapshot"),
+        "this is not a snapshot at all".getBytes(StandardCharsets.UTF_8));
     assertUnchangedAfterFailedOpen("db.snapshot is corrupt");
     Files.write(dir.resolve("db.snapshot"), new byte[0]);
     assertUnchangedAfterFailedOpen("db.snapshot is corrupt: only 0 bytes left");

@@ -275,8 +275,7 @@ class PatchDbTest {
           Subscription sub = subs.get(i);
           JsonNode view = views.get(i);
           long last = ids.get(i);
-          Optional<Revision> next;
-          while ((next = sub.poll(NOW)).isPresent()) {
+          for (Optional<Revision> next = sub.poll(NOW); next.isPresent(); next = sub.poll(NOW)) {
             Revision revision = next.get();
             assertThat(revision.id()).isGreaterThanOrEqualTo(last);
             if (!revision.patch().isEmpty()) {

@@ -125,7 +125,6 @@ public final class S9pkArchive implements AutoCloseable {
       TocReader reader = new TocReader(source);
       ArchiveEntry.Directory root =
           reader.directory("/", commitment.rootSighash(), maxsize, tocPosition, tocSize, 0);
-      reader.checkLayout();
       return new S9pkArchive(source, owns, signer, signature, commitment, root);
     } catch (UncheckedIOException e) {
       throw new S9pkException("cannot read archive: " + e.getMessage(), e);
@@ -258,6 +257,22 @@ public final class S9pkArchive implements AutoCloseable {
   /** The parsed and validated {@code manifest.json}. */
   public Manifest manifest() {
     return Manifest.parse(read("manifest.json"));
+  }
+
+  /**
+   * Validates for one architecture and writes a copy in which everything install does not need is
+   * MISSING; the signature and merkle root stay the original developer's.
+   */
+  public Manifest.Validation writeFilteredFor(String arch, Path out) {
+    Manifest.Validation validation = manifest().validateFor(arch, this);
+    java.util.Set<String> keep = validation.keep();
+    S9pkBuilder.from(this)
+        .keepOnly(path ->
+            path.endsWith("/")
+                ? keep.stream().anyMatch(k -> k.startsWith(path))
+                : keep.contains(path))
+        .writePresigned(out, signer, signature, commitment);
+    return validation;
   }
 
   @Override

@@ -37,9 +37,21 @@ public final class S9pkBuilder {
 
   private record FileNode(ByteSource content, Optional<Hash> expected) implements Node {}
 
-  private record DirNode(TreeMap<String, Node> children) implements Node {
-    DirNode() {
-      this(new TreeMap<>(Toc.NAME_ORDER));
+  /**
+   * A directory; {@code signedSize} is the table-of-contents size signed in the archive it was
+   * copied from (-1 once modified), kept so that filtering leaves the merkle root unchanged.
+   */
+  private static final class DirNode implements Node {
+    final TreeMap<String, Node> children = new TreeMap<>(Toc.NAME_ORDER);
+    long signedSize = -1;
+
+    TreeMap<String, Node> children() {
+      return children;
+    }
+
+    /** The size field of this directory's entry: signed bound, or the actual size. */
+    long entrySize() {
+      return signedSize >= 0 ? signedSize : tocSize(this);
     }
   }
 
@@ -73,6 +85,7 @@ public final class S9pkBuilder {
                 new FileNode(source.slice(f.position(), f.size()), Optional.of(f.hash()));
             case ArchiveEntry.Directory d -> {
               DirNode dir = new DirNode();
+              dir.signedSize = d.size();
               copy(d, dir, source);
               yield dir;
             }
@@ -123,13 +136,19 @@ public final class S9pkBuilder {
   public boolean remove(String path) {
     List<String> segments = segments(path);
     DirNode dir = root;
+    List<DirNode> ancestors = new ArrayList<>();
     for (int i = 0; i < segments.size() - 1; i++) {
       if (!(dir.children().get(segments.get(i)) instanceof DirNode d)) {
         return false;
       }
       dir = d;
+      ancestors.add(d);
     }
-    return dir.children().remove(segments.get(segments.size() - 1)) != null;
+    boolean removed = dir.children().remove(segments.get(segments.size() - 1)) != null;
+    if (removed) {
+      ancestors.forEach(a -> a.signedSize = -1);
+    }
+    return removed;
   }
 
   /** Whether a present file or directory exists at {@code path}. */
@@ -187,7 +206,7 @@ public final class S9pkBuilder {
           MissingNode m = missing(e.getValue(), path + "/" + e.getKey());
           children.put(e.getKey(), new ArchiveEntry.Missing(m.hash(), m.size()));
         }
-        yield new MissingNode(Toc.sighash(children), tocSize(d));
+        yield new MissingNode(Toc.sighash(children), d.entrySize());
       }
       case MissingNode m -> m;
     };
@@ -491,8 +510,16 @@ public final class S9pkBuilder {
             case DirNode d -> {
               Hash sighash = tables(d, layout, hashes, sink);
               long size = tocSize(d);
+              if (size > d.entrySize()) {
+                throw new S9pkException(name + ": table of contents outgrew its signed size");
+              }
               yield new Toc.Item(
-                  name, sighash, size, Toc.TYPE_DIRECTORY, layout.positions().get(d), size);
+                  name,
+                  sighash,
+                  d.entrySize(),
+                  Toc.TYPE_DIRECTORY,
+                  layout.positions().get(d),
+                  size);
             }
             case MissingNode m -> new Toc.Item(name, m.hash(), m.size(), Toc.TYPE_MISSING, 0, 0);
           };

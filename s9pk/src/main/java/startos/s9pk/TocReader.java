@@ -1,11 +1,9 @@
 package startos.s9pk;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Parses tables of contents recursively with the DoS limits: every table bounded by its signed
@@ -18,12 +16,12 @@ final class TocReader {
   private record Section(long position, long size, String what) {}
 
   private final ByteSource source;
-  private final List<Section> sections = new ArrayList<>();
+  private final TreeMap<Long, Section> sections = new TreeMap<>();
   private long tocBytes;
 
   TocReader(ByteSource source) {
     this.source = source;
-    sections.add(new Section(0, Toc.HEADER_SIZE, "header"));
+    sections.put(0L, new Section(0, Toc.HEADER_SIZE, "header"));
   }
 
   ArchiveEntry.Directory directory(
@@ -41,7 +39,7 @@ final class TocReader {
     if (tocBytes > MAX_TOTAL_TOC) {
       throw new S9pkException("tables of contents add up to more than 64 MiB");
     }
-    sections.add(new Section(position, size, where));
+    claim(new Section(position, size, where));
     ByteBuffer toc = ByteBuffer.wrap(source.readFully(position, (int) size, where));
     long count = Varint.read(toc, where);
     // each entry needs at least 42 bytes, so a larger count cannot be honest
@@ -74,7 +72,7 @@ final class TocReader {
             case Toc.TYPE_FILE -> {
               checkBounds(item.position(), item.size(), childPath);
               if (item.size() > 0) {
-                sections.add(new Section(item.position(), item.size(), childPath));
+                claim(new Section(item.position(), item.size(), childPath));
               }
               yield new ArchiveEntry.File(item.hash(), item.size(), item.position());
             }
@@ -136,15 +134,20 @@ final class TocReader {
     }
   }
 
-  /** Rejects sections that overlap: an honest writer never shares bytes between entries. */
-  void checkLayout() {
-    sections.sort(Comparator.comparingLong(Section::position));
-    for (int i = 1; i < sections.size(); i++) {
-      Section prev = sections.get(i - 1);
-      Section next = sections.get(i);
-      if (next.position() < prev.position() + prev.size()) {
-        throw new S9pkException(next.what() + " overlaps " + prev.what());
-      }
+  /**
+   * Rejects a section overlapping one seen before: an honest writer never shares bytes, and shared
+   * tables of contents would let a small archive expand exponentially.
+   */
+  private void claim(Section section) {
+    Map.Entry<Long, Section> before = sections.floorEntry(section.position());
+    if (before != null
+        && before.getValue().position() + before.getValue().size() > section.position()) {
+      throw new S9pkException(section.what() + " overlaps " + before.getValue().what());
     }
+    Map.Entry<Long, Section> after = sections.ceilingEntry(section.position());
+    if (after != null && section.position() + section.size() > after.getKey()) {
+      throw new S9pkException(section.what() + " overlaps " + after.getValue().what());
+    }
+    sections.put(section.position(), section);
   }
 }

@@ -1,0 +1,225 @@
+package startos.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import startos.daemon.Config;
+import startos.daemon.Startd;
+
+/** The real startd in-process on a free port, driven only through start-cli. */
+class EndToEndTest {
+  private static final String PASSWORD = "correct horse battery";
+
+  @TempDir Path dir;
+  private Startd startd;
+  private CliRun cli;
+  private Path dataDir;
+
+  @BeforeEach
+  void start() throws Exception {
+    dataDir = dir.resolve("data");
+    startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"));
+    wireFeaturesIfMissing();
+    cli = new CliRun(Files.createDirectories(dir.resolve("home")));
+    Files.createDirectories(dir.resolve("no-cookie"));
+  }
+
+  // until the composition root wires setup/server/notification itself, the test does it the same
+  // way
+  private void wireFeaturesIfMissing() {
+    if (startd.router().route("setup.execute").isEmpty()) {
+      new startos.setup.SetupApi(startd.db()).register(startd.router());
+    }
+    if (startd.router().route("server.set-hostname").isEmpty()) {
+      new startos.server.ServerApi(startd.db(), dataDir).register(startd.router());
+    }
+    if (startd.router().route("notification.list").isEmpty()) {
+      new startos.notification.Notifications(startd.db()).register(startd.router());
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    startd.close();
+  }
+
+  /** Remote style: no local auth cookie, only what `auth login` stored. */
+  private CliRun.Result run(String... args) {
+    String[] all = new String[args.length + 4];
+    all[0] = "-H";
+    all[1] = startd.url().toString();
+    all[2] = "--data-dir";
+    all[3] = dir.resolve("no-cookie").toString();
+    System.arraycopy(args, 0, all, 4, args.length);
+    return cli.run(all);
+  }
+
+  private JsonNode json(CliRun.Result r) throws Exception {
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    return RpcClient.JSON.readTree(r.out());
+  }
+
+  private void setUp() {
+    var exec =
+        cli.env("PASSWORD", PASSWORD)
+            .run(
+                "-H",
+                startd.url().toString(),
+                "setup",
+                "execute",
+                "--name",
+                "Test Server",
+                "--hostname",
+                "test-box");
+    assertThat(exec.exitCode()).as(exec.toString()).isZero();
+    assertThat(exec.out()).contains("hostname test-box");
+    var done = run("setup", "complete");
+    assertThat(done.exitCode()).as(done.toString()).isZero();
+    cli.without("PASSWORD");
+  }
+
+  private void login() {
+    var r =
+        cli.env("PASSWORD", PASSWORD)
+            .run(
+                "-H",
+                startd.url().toString(),
+                "--data-dir",
+                dir.resolve("no-cookie").toString(),
+                "auth",
+                "login");
+    cli.without("PASSWORD");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo("logged in to " + startd.url() + "\n");
+  }
+
+  @Test
+  void foundationFlowFromSetupToLogout() throws Exception {
+    var before = run("db", "dump");
+    assertThat(before.exitCode()).as(before.toString()).isEqualTo(ExitCode.SETUP_REQUIRED.code());
+    assertThat(before.err()).startsWith("error: setup required: ");
+
+    setUp();
+
+    var anonymous = run("db", "dump");
+    assertThat(anonymous.exitCode()).isEqualTo(ExitCode.NOT_LOGGED_IN.code());
+    assertThat(anonymous.err()).isEqualTo("error: not logged in: run `start-cli auth login`\n");
+
+    var wrong =
+        cli.env("PASSWORD", "nope nope")
+            .run(
+                "-H",
+                startd.url().toString(),
+                "--data-dir",
+                dir.resolve("no-cookie").toString(),
+                "auth",
+                "login");
+    assertThat(wrong.exitCode()).isEqualTo(ExitCode.SERVER_ERROR.code());
+    assertThat(wrong.err()).contains("auth.login failed: Incorrect Password (error 7)");
+
+    login();
+    Path cookies = cli.home().resolve(".startos/.cookies.json");
+    assertThat(Files.getPosixFilePermissions(cookies))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+    JsonNode pub = RpcClient.JSON.readTree(run("db", "dump").out());
+    assertThat(pub.path("serverInfo").path("hostname").asText()).isEqualTo("test-box");
+    assertThat(pub.path("serverInfo").path("name").asText()).isEqualTo("Test Server");
+    assertThat(
+            json(run("--format", "json", "db", "dump", "--pointer", "/public/serverInfo/hostname"))
+                .path("value")
+                .asText())
+        .isEqualTo("test-box");
+
+    var rename = run("server", "set-hostname", "Renamed Server", "renamed-box");
+    assertThat(rename.exitCode()).as(rename.toString()).isZero();
+    assertThat(
+            json(run("--format", "json", "db", "dump"))
+                .path("value")
+                .path("serverInfo")
+                .path("hostname")
+                .asText())
+        .isEqualTo("renamed-box");
+
+    var created = run("notification", "create", "info", "Hello", "World from the CLI");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    var table = run("notification", "list");
+    assertThat(table.out()).startsWith("ID").contains("info", "Hello", "World from the CLI");
+    JsonNode list = json(run("--format", "json", "notification", "list"));
+    assertThat(list).hasSize(1);
+    assertThat(list.get(0).path("title").asText()).isEqualTo("Hello");
+
+    assertThat(run("auth", "session", "list").out()).contains("(current)");
+
+    var logout = run("auth", "logout");
+    assertThat(logout.out()).isEqualTo("logged out of " + startd.url() + "\n");
+    var after = run("notification", "list");
+    assertThat(after.exitCode()).isEqualTo(ExitCode.NOT_LOGGED_IN.code());
+    assertThat(after.err()).contains("not logged in: run `start-cli auth login`");
+  }
+
+  @Test
+  void localAuthCookieFromTheDataDirWorksWithoutLogin() throws Exception {
+    setUp();
+    var r =
+        cli.run(
+            "-H",
+            startd.url().toString(),
+            "--data-dir",
+            dataDir.toString(),
+            "--format",
+            "json",
+            "db",
+            "dump");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(
+            RpcClient.JSON
+                .readTree(r.out())
+                .path("value")
+                .path("serverInfo")
+                .path("hostname")
+                .asText())
+        .isEqualTo("test-box");
+  }
+
+  @Test
+  void killedSessionIsReportedAsEndedAndForgotten() throws Exception {
+    setUp();
+    login();
+    JsonNode sessions = json(run("--format", "json", "auth", "session", "list"));
+    String current = sessions.path("current").asText();
+    assertThat(run("auth", "session", "kill", current).exitCode()).isZero();
+    var r = run("db", "dump");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.NOT_LOGGED_IN.code());
+    assertThat(r.err()).contains("the session ended");
+    var again = run("db", "dump");
+    assertThat(again.err()).contains("not logged in: run `start-cli auth login`");
+  }
+
+  @Test
+  void echoAndStateAnswerWithoutLogin() {
+    setUp();
+    assertThat(run("echo", "hello there").out()).isEqualTo("hello there\n");
+    assertThat(run("state").exitCode()).isZero();
+  }
+
+  @Test
+  void dbPutUiWritesUnderUi() throws Exception {
+    setUp();
+    login();
+    var r = run("db", "put", "ui", "/theme", "\"dark\"");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(
+            json(run("--format", "json", "db", "dump", "--pointer", "/public/ui/theme"))
+                .path("value")
+                .asText())
+        .isEqualTo("dark");
+  }
+}
