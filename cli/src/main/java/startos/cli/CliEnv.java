@@ -41,7 +41,20 @@ public record CliEnv(
         System.getenv(),
         Path.of("").toAbsolutePath(),
         PasswordPrompt.console(),
-        System.console() != null);
+        interactive());
+  }
+
+  // JDK 22+ may hand out a Console when output is redirected; isTerminal() (22+) tells them apart
+  private static boolean interactive() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // JDK 21: a Console exists only on a terminal
+    }
   }
 
   Optional<String> variable(String name) {

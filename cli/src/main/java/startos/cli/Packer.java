@@ -217,10 +217,26 @@ final class Packer {
 
   private Path imageInput(String id, String arch, JsonNode source, Path work) {
     Path given = opts.images().get(id + "@" + arch);
-    if (given == null) {
-      given = opts.images().get(id);
-    }
     if (given != null) {
+      return given;
+    }
+    given = opts.images().get(id);
+    if (given != null) {
+      if (!arch.equals(hostArch())) {
+        warnings.add(
+            "image "
+                + id
+                + ": the content of "
+                + given
+                + " was packed for "
+                + arch
+                + " too; use --arch or --image "
+                + id
+                + "@"
+                + arch
+                + "=PATH if it is not built for "
+                + arch);
+      }
       return given;
     }
     String from;
@@ -361,6 +377,15 @@ final class Packer {
     } catch (CliException e) {
       return Optional.empty(); // not a git checkout: no hash, like a source tarball
     }
+  }
+
+  static String hostArch() {
+    String a = System.getProperty("os.arch");
+    return switch (a) {
+      case "amd64", "x86_64" -> "x86_64";
+      case "aarch64", "arm64" -> "aarch64";
+      default -> a;
+    };
   }
 
   static String extension(Path file) {

@@ -222,4 +222,59 @@ class EndToEndTest {
                 .asText())
         .isEqualTo("dark");
   }
+
+  @Test
+  void selectPicksThePackageBuiltForTheServersArch() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Tools.which("mksquashfs").isPresent() && Tools.which("node").isPresent());
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox")));
+    setUp();
+    login();
+    Path key = dir.resolve("key.pem");
+    Path rootfs = TestPackage.busyboxRootfs(dir);
+    String other = TestPackage.hostArch().equals("riscv64") ? "aarch64" : "riscv64";
+    Path ours = dir.resolve("ours.s9pk");
+    Path theirs = dir.resolve("theirs.s9pk");
+    for (var p :
+        java.util.List.of(
+            java.util.Map.entry(ours, TestPackage.hostArch()),
+            java.util.Map.entry(theirs, other))) {
+      Path pkg =
+          TestPackage.write(
+              dir.resolve("pkg-" + p.getValue()), "sel-test", "{ dockerTag: \"x\" }", p.getValue());
+      var r =
+          run(
+              "--developer-key-path",
+              key.toString(),
+              "s9pk",
+              "pack",
+              pkg.toString(),
+              "--image",
+              "main=" + rootfs,
+              "-o",
+              p.getKey().toString());
+      if (!Files.exists(key)) {
+        run("--developer-key-path", key.toString(), "init-key");
+        r =
+            run(
+                "--developer-key-path",
+                key.toString(),
+                "s9pk",
+                "pack",
+                pkg.toString(),
+                "--image",
+                "main=" + rootfs,
+                "-o",
+                p.getKey().toString());
+      }
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+    var chosen = run("s9pk", "select", theirs.toString(), ours.toString());
+    assertThat(chosen.exitCode()).as(chosen.toString()).isZero();
+    assertThat(chosen.out()).isEqualTo(ours + "\n");
+    var none = run("s9pk", "select", theirs.toString());
+    assertThat(none.exitCode()).isEqualTo(ExitCode.LOCAL_ERROR.code());
+    assertThat(none.err())
+        .contains("no compatible s9pk found for device (arch: " + TestPackage.hostArch());
+  }
 }

@@ -178,4 +178,21 @@ class StartCliTest {
     assertThat(values).containsOnlyKeys("host", "cookie-path");
     assertThat(values).doesNotContainKey("main");
   }
+
+  @Test
+  void setupExecuteNeverTakesThePasswordAsAnArgument() {
+    var r =
+        cli()
+            .without("PASSWORD")
+            .run("-H", "http://127.0.0.1:1", "setup", "execute", "--name", "x");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(r.err()).contains("set the PASSWORD environment variable");
+  }
+
+  @Test
+  void unknownFormatListsTheChoices() {
+    var r = cli().run("--format", "xml", "state");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(r.err()).contains("json", "table");
+  }
 }

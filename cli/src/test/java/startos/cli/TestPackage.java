@@ -24,6 +24,10 @@ final class TestPackage {
   }
 
   static String manifestJs(String id, String imageSource) {
+    return manifestJs(id, imageSource, hostArch());
+  }
+
+  static String manifestJs(String id, String imageSource, String arch) {
     return """
     module.exports = {
       manifest: {
@@ -41,14 +45,18 @@ final class TestPackage {
       init: async () => {}, main: async () => {}
     };
     """
-        .formatted(id, imageSource, hostArch(), hostArch());
+        .formatted(id, imageSource, arch, arch);
   }
 
   /** Writes the package; returns its directory. */
   static Path write(Path dir, String id, String imageSource) throws IOException {
-    Path pkg = Files.createDirectories(dir.resolve("pkg"));
+    return write(dir.resolve("pkg"), id, imageSource, hostArch());
+  }
+
+  static Path write(Path pkgDir, String id, String imageSource, String arch) throws IOException {
+    Path pkg = Files.createDirectories(pkgDir);
     Files.createDirectories(pkg.resolve("javascript"));
-    Files.writeString(pkg.resolve("javascript/index.js"), manifestJs(id, imageSource));
+    Files.writeString(pkg.resolve("javascript/index.js"), manifestJs(id, imageSource, arch));
     Files.write(pkg.resolve("icon.png"), PNG);
     Files.writeString(pkg.resolve("LICENSE.md"), "MIT License\n");
     Files.writeString(pkg.resolve("instructions.md"), "# How to use\n");

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +34,7 @@ public final class LxcBackend implements ContainerBackend {
 
   private final LxcSettings settings;
   private final ProcessRunner runner;
-  private final MountTable mountTable;
+  private final HostMounts mounts;
   private final AddressBook addresses;
   private final CgroupTree cgroups;
   private final HostNetwork network;
@@ -52,7 +51,7 @@ public final class LxcBackend implements ContainerBackend {
   LxcBackend(LxcSettings settings, ProcessRunner runner, Path mountInfo) {
     this.settings = settings;
     this.runner = runner;
-    this.mountTable = new MountTable(mountInfo);
+    this.mounts = new HostMounts(settings, runner, new MountTable(mountInfo));
     this.addresses = new AddressBook(settings.addressFile(), settings.subnet());
     this.cgroups = new CgroupTree(settings.cgroupRoot(), settings.cgroupPrefix());
     this.network = new HostNetwork(runner, settings);
@@ -75,15 +74,15 @@ public final class LxcBackend implements ContainerBackend {
                     + " is already "
                     + state(id).name().toLowerCase(java.util.Locale.ROOT));
           }
-          requireSources(spec);
+          mounts.requireSources(spec);
           network.ensureUp();
           ContainerLayout layout = layout(id);
           // leftovers of a failed start or a crash would break the new mounts
-          unmountAll(layout.dir());
+          mounts.unmountAll(layout.dir());
           removeCgroups(id);
           Inet4Address ip = addresses.allocate(id);
           try {
-            List<LxcConfigFile.MountEntry> entries = prepareRoot(spec, layout);
+            List<LxcConfigFile.MountEntry> entries = mounts.prepareRoot(spec, layout);
             boolean shared =
                 Files.isRegularFile(settings.lxcConfigDir().resolve("common.conf"))
                     && Files.isRegularFile(settings.lxcConfigDir().resolve("userns.conf"));
@@ -97,7 +96,7 @@ public final class LxcBackend implements ContainerBackend {
                         settings.bridge(), settings.subnet(), ip, HostNetwork.vethName(ip)),
                     entries,
                     layout.log());
-            write(layout.config(), config);
+            HostMounts.write(layout.config(), config);
             Files.deleteIfExists(layout.log());
             ProcessResult r = runner.run(lxc("lxc-start", id, "-d"));
             if (!r.succeeded()) {
@@ -156,7 +155,7 @@ public final class LxcBackend implements ContainerBackend {
             }
           }
           running.remove(id);
-          unmountAll(layout.dir());
+          mounts.unmountAll(layout.dir());
           removeCgroups(id);
         });
   }
@@ -173,9 +172,9 @@ public final class LxcBackend implements ContainerBackend {
               runner.run(lxc("lxc-stop", id, "-k")).orThrow("cannot kill container " + id);
             }
             removeCgroups(id);
-            unmountAll(layout.dir());
+            mounts.unmountAll(layout.dir());
             addresses.lookup(id).ifPresent(network::deleteVeth);
-            deleteTree(layout.dir());
+            mounts.deleteTree(layout.dir());
           }
           running.remove(id);
           addresses.lookup(id).ifPresent(network::unforwardAllTo);
@@ -321,12 +320,12 @@ public final class LxcBackend implements ContainerBackend {
       for (Path dir : cgroups.dirs("")) {
         killAndRemoveCgroup(dir);
       }
-      unmountAll(settings.containersDir());
+      mounts.unmountAll(settings.containersDir());
       network.tearDown();
       for (String id : containers()) {
-        deleteTree(layout(id).dir());
+        mounts.deleteTree(layout(id).dir());
       }
-      deleteTree(settings.containersDir());
+      mounts.deleteTree(settings.containersDir());
       running.clear();
     } finally {
       global.writeLock().unlock();
@@ -334,37 +333,6 @@ public final class LxcBackend implements ContainerBackend {
   }
 
   // ---- internals ----
-
-  /** Where one container's files and mount points live. */
-  record ContainerLayout(Path dir) {
-    Path config() {
-      return dir.resolve("config");
-    }
-
-    Path log() {
-      return dir.resolve("lxc.log");
-    }
-
-    Path lower() {
-      return dir.resolve("lower");
-    }
-
-    Path upper() {
-      return dir.resolve("upper");
-    }
-
-    Path work() {
-      return dir.resolve("work");
-    }
-
-    Path rootfs() {
-      return dir.resolve("rootfs");
-    }
-
-    Path image(int index) {
-      return dir.resolve("images").resolve(Integer.toString(index));
-    }
-  }
 
   ContainerLayout layout(String id) {
     return new ContainerLayout(settings.containersDir().resolve(id));
@@ -375,115 +343,6 @@ public final class LxcBackend implements ContainerBackend {
     command.add(settings.containersDir().toString());
     command.addAll(List.of(args));
     return command;
-  }
-
-  private void requireSources(ContainerSpec spec) {
-    if (!Files.isRegularFile(spec.rootfsImage())) {
-      throw new ContainerException(
-          "rootfs image " + spec.rootfsImage() + " of container " + spec.id() + " does not exist");
-    }
-    for (ContainerMount m : spec.mounts()) {
-      boolean ok =
-          m.kind() == MountKind.SQUASHFS
-              ? Files.isRegularFile(m.source())
-              : Files.exists(m.source());
-      if (!ok) {
-        throw new ContainerException(
-            (m.kind() == MountKind.SQUASHFS ? "squashfs image " : "mount source ")
-                + m.source()
-                + " for "
-                + m.target()
-                + " in container "
-                + spec.id()
-                + " does not exist");
-      }
-    }
-  }
-
-  /** Mounts the root overlay and the squashfs images; returns what LXC must bind in. */
-  private List<LxcConfigFile.MountEntry> prepareRoot(ContainerSpec spec, ContainerLayout layout)
-      throws IOException {
-    Files.createDirectories(layout.dir());
-    // the mapped root must be able to reach its rootfs and bind sources through these
-    var traversable = PosixFilePermissions.fromString("rwx--x--x");
-    Files.setPosixFilePermissions(settings.stateDir(), traversable);
-    Files.setPosixFilePermissions(settings.containersDir(), traversable);
-    Files.setPosixFilePermissions(layout.dir(), traversable);
-    // a fresh writable root on every start; the directories themselves (and their owner) stay
-    boolean fresh = !Files.isDirectory(layout.upper()) || !Files.isDirectory(layout.work());
-    deleteContents(layout.upper());
-    deleteContents(layout.work());
-    deleteTree(layout.dir().resolve("images"));
-    for (Path p : List.of(layout.lower(), layout.upper(), layout.work(), layout.rootfs())) {
-      Files.createDirectories(p);
-    }
-    String owner = settings.idmapBase() + ":" + settings.idmapBase();
-    if (fresh) {
-      runner
-          .run("chown", owner, layout.upper().toString(), layout.work().toString())
-          .orThrow("cannot hand the overlay of " + spec.id() + " to the mapped root");
-    }
-    mountSquashfs(spec.rootfsImage(), layout.lower());
-    runner
-        .run(
-            "mount",
-            "-t",
-            "overlay",
-            "overlay",
-            "-o",
-            "lowerdir="
-                + layout.lower()
-                + ",upperdir="
-                + layout.upper()
-                + ",workdir="
-                + layout.work(),
-            layout.rootfs().toString())
-        .orThrow("cannot mount the root overlay of container " + spec.id());
-    List<LxcConfigFile.MountEntry> entries = new ArrayList<>();
-    int index = 0;
-    for (ContainerMount m : spec.mounts()) {
-      switch (m.kind()) {
-        case SQUASHFS -> {
-          Path at = layout.image(index++);
-          Files.createDirectories(at);
-          mountSquashfs(m.source(), at);
-          entries.add(new LxcConfigFile.MountEntry(at, m.relativeTarget(), true, true));
-        }
-        case BIND -> {
-          if (!m.readOnly() && !ownedByMappedIds(m.source())) {
-            runner
-                .run("chown", owner, m.source().toString())
-                .orThrow("cannot hand " + m.source() + " to the mapped root of " + spec.id());
-          }
-          entries.add(
-              new LxcConfigFile.MountEntry(
-                  m.source(), m.relativeTarget(), m.readOnly(), Files.isDirectory(m.source())));
-        }
-      }
-    }
-    return entries;
-  }
-
-  private void mountSquashfs(Path image, Path at) {
-    runner
-        .run("mount", "-t", "squashfs", "-o", "loop,ro", image.toString(), at.toString())
-        .orThrow("cannot mount squashfs image " + image);
-  }
-
-  private boolean ownedByMappedIds(Path path) throws IOException {
-    int uid = (Integer) Files.getAttribute(path, "unix:uid");
-    return uid >= settings.idmapBase() && uid < settings.idmapBase() + settings.idmapSize();
-  }
-
-  /** Unmounts everything at or below {@code dir}; loop devices go with their mounts. */
-  private void unmountAll(Path dir) {
-    for (Path mountPoint : mountTable.under(dir)) {
-      ProcessResult r = runner.run("umount", mountPoint.toString());
-      if (!r.succeeded()) {
-        LOG.warn("umount {} failed ({}); detaching it lazily", mountPoint, r.stderr().strip());
-        runner.run("umount", "-l", mountPoint.toString()).orThrow("cannot unmount " + mountPoint);
-      }
-    }
   }
 
   /** Whether anything runs in the container's cgroup: cheaper than asking lxc-info. */
@@ -524,7 +383,7 @@ public final class LxcBackend implements ContainerBackend {
               }
             },
             () -> removeCgroups(id),
-            () -> unmountAll(layout.dir()));
+            () -> mounts.unmountAll(layout.dir()));
     for (Runnable step : steps) {
       try {
         step.run();
@@ -551,45 +410,6 @@ public final class LxcBackend implements ContainerBackend {
     } catch (IOException e) {
       return "";
     }
-  }
-
-  private void deleteContents(Path dir) throws IOException {
-    if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-        for (Path child : children) {
-          deleteTree(child);
-        }
-      }
-    }
-  }
-
-  /** Deletes a directory tree without following links; refuses if anything is mounted in it. */
-  private void deleteTree(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    List<Path> mounted = mountTable.under(dir);
-    if (!mounted.isEmpty()) {
-      throw new ContainerException(
-          "refusing to delete " + dir + " while " + mounted.get(0) + " is still mounted");
-    }
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new ContainerException("cannot delete " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void write(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(
-        tmp,
-        file,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Resident memory of a process from {@code /proc/<pid>/status}, 0 if it is gone. */

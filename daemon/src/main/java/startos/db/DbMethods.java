@@ -1,5 +1,6 @@
 package startos.db;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import startos.http.ConnectionClosedException;
 import startos.http.Continuations;
 import startos.http.WsConnection;
@@ -162,8 +164,30 @@ public final class DbMethods {
             .formatted(pointer, token, size));
   }
 
+  /**
+   * The last frame text per subscribed pointer: every subscriber of a pointer gets the same scoped
+   * patch for a revision id, so it is serialized once, not once per socket.
+   */
+  private record Frame(String pointer, long id, boolean empty, String text) {}
+
+  private final ConcurrentHashMap<String, Frame> lastFrames = new ConcurrentHashMap<>();
+
+  private String frameText(String pointer, Revision revision) throws JsonProcessingException {
+    boolean empty = revision.patch().isEmpty();
+    Frame cached = lastFrames.get(pointer);
+    if (cached != null && cached.id() == revision.id() && cached.empty() == empty) {
+      return cached.text();
+    }
+    ObjectNode frame = JsonNodeFactory.instance.objectNode();
+    frame.put("id", revision.id());
+    frame.set("patch", revision.patch());
+    String text = MAPPER.writeValueAsString(frame);
+    lastFrames.put(pointer, new Frame(pointer, revision.id(), empty, text));
+    return text;
+  }
+
   /** Sends one text frame {@code {id, patch}} per scoped revision until the socket closes. */
-  private static final class RevisionStream implements WsContinuation {
+  private final class RevisionStream implements WsContinuation {
     private final Subscription subscription;
 
     RevisionStream(Subscription subscription) {
@@ -177,10 +201,7 @@ public final class DbMethods {
         while (connection.isOpen() && !subscription.isClosed()) {
           Optional<Revision> revision = subscription.poll(POLL);
           if (revision.isPresent()) {
-            ObjectNode frame = JsonNodeFactory.instance.objectNode();
-            frame.put("id", revision.get().id());
-            frame.set("patch", revision.get().patch());
-            connection.send(MAPPER.writeValueAsString(frame));
+            connection.send(frameText(subscription.pointer(), revision.get()));
           }
         }
       } catch (ConnectionClosedException | PatchDbException e) {

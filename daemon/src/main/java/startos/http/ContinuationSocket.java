@@ -33,6 +33,7 @@ public final class ContinuationSocket implements Session.Listener.AutoDemanding 
   private void run(WsConnection conn) {
     try {
       continuation.run(conn);
+      conn.flush();
       conn.close(1000, "complete");
     } catch (ConnectionClosedException e) {
       LOG.debug("continuation socket closed while sending", e);

@@ -1,5 +1,8 @@
 package startos.ssl;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -29,5 +32,21 @@ public record LeafCertificate(PrivateKey key, List<X509Certificate> chain) {
 
   public String keyPem() {
     return Pem.encode(key);
+  }
+
+  /**
+   * An in-memory PKCS#12 key store holding this key and chain under {@code alias}, the form JSSE
+   * and Jetty's {@code SslContextFactory} take.
+   */
+  public KeyStore toKeyStore(String alias, char[] password) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, password);
+      store.setKeyEntry(alias, key, password, chain.toArray(X509Certificate[]::new));
+      return store;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new SslException(
+          "cannot build a key store for " + certificate().getSubjectX500Principal(), e);
+    }
   }
 }

@@ -48,7 +48,7 @@ final class HostProbe {
     return found;
   }
 
-  /** Processes whose command line or cgroups mention {@code text}. */
+  /** Live (not zombie) processes whose command line or cgroups mention {@code text}. */
   static List<String> processesMentioning(String text) throws IOException {
     List<String> found = new ArrayList<>();
     long self = ProcessHandle.current().pid();
@@ -58,6 +58,9 @@ final class HostProbe {
           continue;
         }
         try {
+          if (isZombie(proc)) {
+            continue; // holds no resources; reaping it is PID 1's job
+          }
           String cmdline =
               new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
                   .replace('\0', ' ');
@@ -71,6 +74,11 @@ final class HostProbe {
       }
     }
     return found;
+  }
+
+  private static boolean isZombie(Path proc) throws IOException {
+    String stat = Files.readString(proc.resolve("stat"));
+    return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
   }
 
   /** cgroup directories (any v1 or v2 hierarchy) whose name starts with {@code prefix}. */

@@ -213,7 +213,7 @@ class LxcBackendIntegrationTest {
             "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + gateway + " " + hostPort);
 
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(r.stdout()).startsWith("HTTP/1.0 200").contains("hello from busybox");
+    assertThat(r.stdout()).startsWith("HTTP/1.1 200").contains("hello from busybox");
   }
 
   @Test
@@ -339,6 +339,25 @@ class LxcBackendIntegrationTest {
   }
 
   @Test
+  void severalContainersStartConcurrentlyWithDistinctAddresses() throws Exception {
+    List<String> ids = List.of("par-1", "par-2", "par-3", "par-4", "par-5");
+    long t0 = System.nanoTime();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var started = ids.stream().map(id -> pool.submit(() -> backend.start(web(id)))).toList();
+      for (var f : started) {
+        f.get();
+      }
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    measurements.add("5 containers started concurrently: " + ms + " ms");
+
+    assertThat(ids.stream().map(id -> backend.ip(id).orElseThrow()).distinct()).hasSize(5);
+    for (String id : ids) {
+      assertThat(backend.exec(id, "hostname").stdout()).isEqualTo(id + "\n");
+    }
+  }
+
+  @Test
   void measuresLatenciesAndIdleMemory() throws Exception {
     int hostPort = freePort();
     backend.start(web("bench"));
@@ -407,7 +426,7 @@ class LxcBackendIntegrationTest {
     String last = "nothing";
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        s.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
         s.setSoTimeout(1_000);
         OutputStream out = s.getOutputStream();
         out.write("GET / HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

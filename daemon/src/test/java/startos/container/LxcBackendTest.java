@@ -27,7 +27,7 @@ class LxcBackendTest {
     cgroupRoot = Files.createDirectories(tmp.resolve("cgroup"));
     Files.createDirectories(cgroupRoot.resolve("memory"));
     Path mountInfo = tmp.resolve("mountinfo");
-    runner = new RecordingRunner(mountInfo);
+    runner = new RecordingRunner(mountInfo).simulatingLxc(cgroupRoot, "startos");
     settings =
         LxcSettings.defaults(tmp.resolve("state"))
             .withCgroups("startos", cgroupRoot)
@@ -126,19 +126,6 @@ class LxcBackendTest {
   @Test
   void stopAsksForAGracefulStopWithTheTimeoutRoundedUpToSeconds() throws Exception {
     backend.start(ContainerSpec.of("svc", image, "/init.sh"));
-    Path payload = simulateRunning("svc");
-    runner.answering(c -> {
-      if (c.get(0).equals("lxc-stop")) {
-        // LXC removes the cgroup once init is gone
-        try {
-          Files.delete(payload.resolve("cgroup.procs"));
-          Files.delete(payload);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-      return null;
-    });
 
     backend.stop("svc", Duration.ofMillis(2500));
 
@@ -153,7 +140,6 @@ class LxcBackendTest {
     runner.answering(
         c -> c.get(0).equals("lxc-attach") ? new ProcessResult(c, 3, "out", "err") : null);
     backend.start(ContainerSpec.of("svc", image, "/init.sh").withEnv("A", "1"));
-    simulateRunning("svc");
 
     ExecResult r = backend.exec("svc", ExecRequest.of("ls", "/").withEnv(Map.of("B", "2")));
 
@@ -169,6 +155,7 @@ class LxcBackendTest {
   void execInAContainerThatIsNotRunningFailsWithItsState() {
     runner.answering(c -> c.get(0).equals("lxc-info") ? RecordingRunner.ok(c, "STOPPED\n") : null);
     backend.start(ContainerSpec.of("svc", image, "/init.sh"));
+    runner.simulateExit("svc");
 
     assertThatThrownBy(() -> backend.exec("svc", "true"))
         .isInstanceOf(ContainerException.class)
@@ -243,12 +230,5 @@ class LxcBackendTest {
     assertThat(runner.commands)
         .contains(List.of("nft", "delete", "table", "ip", "startos"))
         .noneMatch(c -> c.contains("4242"));
-  }
-
-  /** Puts a pid into the container's cgroup, as LXC would. */
-  private Path simulateRunning(String id) throws Exception {
-    Path payload = Files.createDirectories(cgroupRoot.resolve("memory/startos.payload." + id));
-    Files.writeString(payload.resolve("cgroup.procs"), "4711\n");
-    return payload;
   }
 }

@@ -18,10 +18,33 @@ final class RecordingRunner implements ProcessRunner {
   private final Path mountInfo;
   private Function<List<String>, ProcessResult> answers = c -> null;
   private int nextMountId = 100;
+  private Path cgroupRoot;
+  private String prefix;
 
   RecordingRunner(Path mountInfo) throws IOException {
     this.mountInfo = mountInfo;
     Files.writeString(mountInfo, "");
+  }
+
+  /**
+   * Acts like LXC on a fake cgroup tree: lxc-start puts a process into the container's cgroup,
+   * lxc-stop removes the cgroup again.
+   */
+  RecordingRunner simulatingLxc(Path cgroupRoot, String prefix) {
+    this.cgroupRoot = cgroupRoot;
+    this.prefix = prefix;
+    return this;
+  }
+
+  /** Makes the container's init exit on its own. */
+  void simulateExit(String id) {
+    Path payload = cgroupRoot.resolve("memory").resolve(prefix + ".payload." + id);
+    try {
+      Files.deleteIfExists(payload.resolve("cgroup.procs"));
+      Files.deleteIfExists(payload);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Answers matching commands with a scripted result; null falls through to success. */
@@ -44,8 +67,14 @@ final class RecordingRunner implements ProcessRunner {
         String fsType = command.get(command.indexOf("-t") + 1);
         Files.writeString(
             mountInfo,
-            (nextMountId++) + " 1 0:1 / " + point + " rw - " + fsType + " none ro\n",
+            nextMountId++ + " 1 0:1 / " + point + " rw - " + fsType + " none ro\n",
             java.nio.file.StandardOpenOption.APPEND);
+      } else if (command.get(0).equals("lxc-start") && cgroupRoot != null) {
+        Path payload = cgroupRoot.resolve("memory").resolve(prefix + ".payload." + command.get(2));
+        Files.createDirectories(payload);
+        Files.writeString(payload.resolve("cgroup.procs"), "4711\n");
+      } else if (command.get(0).equals("lxc-stop") && cgroupRoot != null) {
+        simulateExit(command.get(2));
       } else if (command.get(0).equals("umount")) {
         String point = command.get(command.size() - 1);
         List<String> kept =

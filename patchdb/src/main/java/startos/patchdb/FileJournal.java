@@ -1,8 +1,6 @@
 package startos.patchdb;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
@@ -13,7 +11,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -31,7 +28,7 @@ final class FileJournal implements Journal {
   static final String TEMP = "db.snapshot.tmp";
   static final String LOCK = "db.lock";
   private static final long PREALLOCATE = 1 << 20;
-  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+  static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
   private static final System.Logger LOGGER = System.getLogger(FileJournal.class.getName());
 
   /** What {@link #open} found on disk. */
@@ -51,7 +48,7 @@ final class FileJournal implements Journal {
   private volatile String broken;
 
   private FileJournal(
-      Path dir, PatchDbOptions options, FileChannel lockChannel, FileChannel log, Scan scan)
+      Path dir, PatchDbOptions options, FileChannel lockChannel, FileChannel log, StoreScan scan)
       throws IOException {
     this.dir = dir;
     this.options = options;
@@ -74,7 +71,7 @@ final class FileJournal implements Journal {
     }
     FileChannel lockChannel = lock(dir);
     try {
-      Scan scan = scan(dir);
+      StoreScan scan = StoreScan.read(dir);
       probeWritable(dir);
       if (scan.fresh) {
         writeSnapshot(dir, 0, scan.root);
@@ -138,195 +135,7 @@ final class FileJournal implements Journal {
     }
   }
 
-  /** The validated contents of the directory; reads only. */
-  private static final class Scan {
-    boolean fresh;
-    long id;
-    ObjectNode root;
-    int end;
-    int revisions;
-    boolean logExists;
-    boolean truncate;
-  }
-
-  private static Scan scan(Path dir) {
-    Path snapshotPath = dir.resolve(SNAPSHOT);
-    Path logPath = dir.resolve(LOG);
-    Scan scan = new Scan();
-    byte[] logBytes = readIfExists(logPath);
-    scan.logExists = logBytes != null;
-    byte[] snapshot = readIfExists(snapshotPath);
-    if (snapshot == null) {
-      if (logBytes != null && !Frames.allZero(logBytes, 0, logBytes.length)) {
-        throw new PatchDbException(
-            logPath + " holds revisions but " + snapshotPath + " is missing; refusing to guess");
-      }
-      scan.fresh = true;
-      scan.root = initialRoot();
-      scan.truncate = logBytes != null && logBytes.length > 0;
-      return scan;
-    }
-    readSnapshot(snapshotPath, snapshot, scan);
-    if (logBytes != null) {
-      replayLog(logPath, logBytes, scan);
-    }
-    return scan;
-  }
-
-  static ObjectNode initialRoot() {
-    ObjectNode root = JsonNodeFactory.instance.objectNode();
-    root.putObject("public");
-    root.putObject("private");
-    return root;
-  }
-
-  private static void readSnapshot(Path path, byte[] bytes, Scan scan) {
-    if (!(Frames.read(bytes, 0, bytes.length) instanceof Frames.Valid frame)) {
-      Frames.Invalid invalid = (Frames.Invalid) Frames.read(bytes, 0, bytes.length);
-      throw new PatchDbException(path + " is corrupt: " + invalid.reason());
-    }
-    if (frame.next() != bytes.length) {
-      throw new PatchDbException(
-          path
-              + " is corrupt: "
-              + (bytes.length - frame.next())
-              + " unexpected bytes after the snapshot");
-    }
-    JsonNode node = decode(bytes, frame);
-    if (node == null
-        || !node.path("id").canConvertToExactIntegral()
-        || !node.path("id").canConvertToLong()
-        || node.path("id").longValue() < 0
-        || !node.path("value").isObject()) {
-      throw new PatchDbException(
-          path
-              + " is corrupt: expected a CBOR map {id, value} with a non-negative id and an object value");
-    }
-    scan.id = node.get("id").longValue();
-    scan.root = (ObjectNode) node.get("value");
-  }
-
-  private static void replayLog(Path path, byte[] bytes, Scan scan) {
-    int offset = 0;
-    long previous = -1;
-    long snapshotId = scan.id;
-    Frames.Invalid bad;
-    while (true) {
-      Frames.Frame frame = Frames.read(bytes, offset, bytes.length);
-      if (frame instanceof Frames.Invalid invalid) {
-        bad = invalid;
-        break;
-      }
-      Frames.Valid valid = (Frames.Valid) frame;
-      Revision revision = revision(path, offset, decode(bytes, valid));
-      if (previous >= 0 && revision.id() != previous + 1) {
-        throw new PatchDbException(
-            path
-                + " is corrupt: revision "
-                + revision.id()
-                + " at offset "
-                + offset
-                + " follows revision "
-                + previous);
-      }
-      if (revision.id() > snapshotId) {
-        if (revision.id() != scan.id + 1) {
-          throw new PatchDbException(
-              path
-                  + " is corrupt: it continues at revision "
-                  + revision.id()
-                  + " but the snapshot is at revision "
-                  + scan.id);
-        }
-        try {
-          JsonNode root = JsonPatches.applyInPlace(scan.root, revision.patch());
-          if (!(root instanceof ObjectNode object)) {
-            throw new PatchDbException("the root would no longer be an object");
-          }
-          scan.root = object;
-        } catch (PatchDbException e) {
-          throw new PatchDbException(
-              path
-                  + " is corrupt: revision "
-                  + revision.id()
-                  + " at offset "
-                  + offset
-                  + " does not apply: "
-                  + e.getMessage(),
-              e);
-        }
-        scan.id = revision.id();
-        scan.revisions++;
-      }
-      previous = revision.id();
-      offset = valid.next();
-    }
-    if (offset < bytes.length) {
-      int later = Frames.findValid(bytes, offset, bytes.length);
-      if (later >= 0) {
-        throw new PatchDbException(
-            path
-                + " is corrupt: the record at offset "
-                + offset
-                + " is damaged ("
-                + bad.reason()
-                + ") but a valid record follows at offset "
-                + later
-                + "; this is not a torn tail, so nothing was truncated");
-      }
-      scan.truncate = !Frames.allZero(bytes, offset, bytes.length);
-      if (scan.truncate) {
-        LOGGER.log(
-            System.Logger.Level.WARNING,
-            "{0}: dropping a torn tail of {1} bytes at offset {2} ({3})",
-            path,
-            bytes.length - offset,
-            offset,
-            bad.reason());
-      }
-    }
-    if (scan.revisions == 0 && offset > 0) {
-      // every record is already in the snapshot: a compaction stopped before emptying the log
-      scan.truncate = true;
-      offset = 0;
-    }
-    scan.end = offset;
-  }
-
-  private static JsonNode decode(byte[] bytes, Frames.Valid frame) {
-    try {
-      return CBOR.readTree(bytes, frame.payloadOffset(), frame.length());
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static Revision revision(Path path, int offset, JsonNode node) {
-    if (node == null
-        || !node.path("id").canConvertToExactIntegral()
-        || !node.path("id").canConvertToLong()
-        || node.path("id").longValue() < 0
-        || !node.path("patch").isArray()) {
-      throw new PatchDbException(
-          path
-              + " is corrupt: the record at offset "
-              + offset
-              + " has a valid checksum but is not a CBOR revision {id, patch}");
-    }
-    return new Revision(node.get("id").longValue(), (ArrayNode) node.get("patch"));
-  }
-
-  private static byte[] readIfExists(Path path) {
-    try {
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw new PatchDbException("cannot read " + path + ": " + reason(e), e);
-    }
-  }
-
-  private static FileChannel openLog(Path dir, Scan scan) {
+  private static FileChannel openLog(Path dir, StoreScan scan) {
     Path path = dir.resolve(LOG);
     FileChannel log;
     try {

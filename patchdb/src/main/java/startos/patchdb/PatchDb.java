@@ -66,7 +66,7 @@ public final class PatchDb implements AutoCloseable {
 
   /** A database with the same behaviour that keeps nothing on disk, starting at revision 0. */
   public static PatchDb inMemory() {
-    return new PatchDb(new MemoryJournal(), 0, FileJournal.initialRoot());
+    return new PatchDb(new MemoryJournal(), 0, StoreScan.initialRoot());
   }
 
   /** The id of the latest committed revision (0 for a new database). */

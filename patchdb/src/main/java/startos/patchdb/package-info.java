@@ -6,8 +6,8 @@
  * daemon may use too.
  *
  * <p>On disk a database directory holds {@code db.snapshot} (one frame: the CBOR of {@code {id,
- * value}}), {@code db.log} (frames with the CBOR of each later revision {@code {id, patch}}, extended
- * with zeros ahead of use) and {@code db.lock}. A frame is {@code [u32 length][u32 CRC32C of the
- * payload][payload]}, big-endian.
+ * value}}), {@code db.log} (frames with the CBOR of each later revision {@code {id, patch}},
+ * extended with zeros ahead of use) and {@code db.lock}. A frame is {@code [u32 length][u32 CRC32C
+ * of the payload][payload]}, big-endian.
  */
 package startos.patchdb;

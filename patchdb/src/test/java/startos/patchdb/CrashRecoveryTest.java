@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * revision it reported as committed is still there and the database always opens.
  */
 class CrashRecoveryTest {
-  private static final int KILLS = 55;
+  private static final int KILLS = 52;
 
   @TempDir Path dir;
 

@@ -223,6 +223,20 @@ class PatchDbTest {
   }
 
   @Test
+  void revisionsAndDumpsSerializeInTheStartOsWireForm() throws Exception {
+    try (PatchDb db = PatchDb.inMemory()) {
+      Revision revision =
+          db.apply(patch("[{'op':'add','path':'/public/a','value':1}]")).revision().orElseThrow();
+      assertThat(Json.MAPPER.writeValueAsString(revision))
+          .isEqualTo("{\"id\":1,\"patch\":[{\"op\":\"add\",\"path\":\"/public/a\",\"value\":1}]}");
+      assertThat(Json.MAPPER.writeValueAsString(db.dump("/public")))
+          .isEqualTo("{\"id\":1,\"value\":{\"a\":1}}");
+      assertThat(Json.MAPPER.readValue("{\"id\":1,\"value\":{\"a\":1}}", Dump.class))
+          .isEqualTo(db.dump("/public"));
+    }
+  }
+
+  @Test
   void badPointersAreRejected() {
     try (PatchDb db = PatchDb.inMemory()) {
       assertThatThrownBy(() -> db.subscribe("public")).isInstanceOf(PatchDbException.class);

@@ -125,11 +125,11 @@ final class RangeParser {
         return VersionRange.not(inner);
       }
       pos = start + 1; // a lone '!' is the empty range
-      return VersionRange.NONE;
+      return VersionRange.none();
     }
     if (peek('*')) {
       pos++;
-      return VersionRange.ANY;
+      return VersionRange.any();
     }
     if (peek('#')) {
       pos++;

@@ -71,8 +71,15 @@ public sealed interface VersionRange {
     }
   }
 
-  VersionRange ANY = new Any();
-  VersionRange NONE = new None();
+  /** {@code *}: every version. */
+  static VersionRange any() {
+    return new Any();
+  }
+
+  /** {@code !}: no version. */
+  static VersionRange none() {
+    return new None();
+  }
 
   /**
    * Parses a range. Operators have no precedence: the expression is folded left to right ({@code a
@@ -139,7 +146,7 @@ public sealed interface VersionRange {
       return a;
     }
     if (a instanceof None || b instanceof None) {
-      return NONE;
+      return none();
     }
     return new And(a, b);
   }
@@ -147,7 +154,7 @@ public sealed interface VersionRange {
   /** Union; {@code !} is its identity and {@code *} absorbs. */
   static VersionRange or(VersionRange a, VersionRange b) {
     if (a instanceof Any || b instanceof Any) {
-      return ANY;
+      return any();
     }
     if (a instanceof None) {
       return b;
@@ -168,8 +175,8 @@ public sealed interface VersionRange {
       case And(VersionRange l, VersionRange r) -> new Or(not(l), not(r));
       case Or(VersionRange l, VersionRange r) -> new And(not(l), not(r));
       case Not(VersionRange inner) -> inner;
-      case Any any -> NONE;
-      case None none -> ANY;
+      case Any any -> none();
+      case None none -> any();
       case Anchor anchor -> new Not(anchor);
       case Flavor flavor -> new Not(flavor);
     };

@@ -2,6 +2,6 @@
  * Extended versions ("exver") and version ranges, compatible with StartOS 0.4.
  *
  * <p>Behaviour follows the server's Rust implementation ({@code shared-libs/crates/exver}); the
- * places where the SDK's TypeScript twin differs are listed in {@code README.md} next to the tests.
+ * places where the SDK's TypeScript twin differs are listed in {@code README.md} in this folder.
  */
 package startos.exver;

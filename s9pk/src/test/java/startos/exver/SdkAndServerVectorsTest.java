@@ -157,8 +157,8 @@ class SdkAndServerVectorsTest {
 
   @Test
   void disjointBoundsAreUnsatisfiable() {
-    assertThat(VersionRange.ANY.satisfiable()).isTrue();
-    assertThat(VersionRange.NONE.satisfiable()).isFalse();
+    assertThat(VersionRange.any().satisfiable()).isTrue();
+    assertThat(VersionRange.none().satisfiable()).isFalse();
     ExtendedVersion v = ExtendedVersion.parse("1.0:0");
     for (Operator op : Operator.values()) {
       assertThat(VersionRange.anchor(op, v).satisfiable()).as(op.symbol()).isTrue();

@@ -46,13 +46,13 @@ class VersionRangeLawsTest {
   private VersionRange range(int depth) {
     int c = rnd.nextInt(depth == 0 ? 10 : 16);
     if (c < 1) {
-      return VersionRange.ANY;
+      return VersionRange.any();
     } else if (c < 2) {
-      return VersionRange.NONE;
+      return VersionRange.none();
     } else if (c < 3) {
       return VersionRange.flavor(flavor());
     } else if (c < 10) {
-      return VersionRange.anchor(Operator.values()[rnd.nextInt(6)], exVersion());
+      return VersionRange.anchor(List.of(Operator.values()).get(rnd.nextInt(6)), exVersion());
     } else if (c < 12) {
       return VersionRange.and(range(depth - 1), range(depth - 1));
     } else if (c < 14) {
@@ -104,11 +104,11 @@ class VersionRangeLawsTest {
   void anyAndNoneAreIdentitiesAndAnnihilators() {
     for (int run = 0; run < RUNS; run++) {
       VersionRange a = range(2);
-      forAll(o -> o.satisfies(a) == o.satisfies(VersionRange.and(VersionRange.ANY, a)));
-      forAll(o -> o.satisfies(a) == o.satisfies(VersionRange.or(VersionRange.NONE, a)));
-      forAll(o -> !o.satisfies(VersionRange.and(VersionRange.NONE, a)));
-      forAll(o -> o.satisfies(VersionRange.or(VersionRange.ANY, a)));
-      forAll(o -> o.satisfies(VersionRange.ANY) && !o.satisfies(VersionRange.NONE));
+      forAll(o -> o.satisfies(a) == o.satisfies(VersionRange.and(VersionRange.any(), a)));
+      forAll(o -> o.satisfies(a) == o.satisfies(VersionRange.or(VersionRange.none(), a)));
+      forAll(o -> !o.satisfies(VersionRange.and(VersionRange.none(), a)));
+      forAll(o -> o.satisfies(VersionRange.or(VersionRange.any(), a)));
+      forAll(o -> o.satisfies(VersionRange.any()) && !o.satisfies(VersionRange.none()));
     }
   }
 

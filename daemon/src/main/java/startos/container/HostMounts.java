@@ -1,0 +1,177 @@
+package startos.container;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A container's root and images on the host: the squashfs lower layer, the overlay with its own
+ * upper and work directories, squashfs mounts, and the ownership binds need for the id map.
+ */
+final class HostMounts {
+  private static final Logger LOG = LoggerFactory.getLogger(HostMounts.class);
+
+  private final LxcSettings settings;
+  private final ProcessRunner runner;
+  private final MountTable mountTable;
+
+  HostMounts(LxcSettings settings, ProcessRunner runner, MountTable mountTable) {
+    this.settings = settings;
+    this.runner = runner;
+    this.mountTable = mountTable;
+  }
+
+  void requireSources(ContainerSpec spec) {
+    if (!Files.isRegularFile(spec.rootfsImage())) {
+      throw new ContainerException(
+          "rootfs image " + spec.rootfsImage() + " of container " + spec.id() + " does not exist");
+    }
+    for (ContainerMount m : spec.mounts()) {
+      boolean ok =
+          m.kind() == MountKind.SQUASHFS
+              ? Files.isRegularFile(m.source())
+              : Files.exists(m.source());
+      if (!ok) {
+        throw new ContainerException(
+            (m.kind() == MountKind.SQUASHFS ? "squashfs image " : "mount source ")
+                + m.source()
+                + " for "
+                + m.target()
+                + " in container "
+                + spec.id()
+                + " does not exist");
+      }
+    }
+  }
+
+  /** Mounts the root overlay and the squashfs images; returns what LXC must bind in. */
+  List<LxcConfigFile.MountEntry> prepareRoot(ContainerSpec spec, ContainerLayout layout)
+      throws IOException {
+    Files.createDirectories(layout.dir());
+    // the mapped root must be able to reach its rootfs and bind sources through these
+    var traversable = PosixFilePermissions.fromString("rwx--x--x");
+    Files.setPosixFilePermissions(settings.stateDir(), traversable);
+    Files.setPosixFilePermissions(settings.containersDir(), traversable);
+    Files.setPosixFilePermissions(layout.dir(), traversable);
+    // a fresh writable root on every start; the directories themselves (and their owner) stay
+    boolean fresh = !Files.isDirectory(layout.upper()) || !Files.isDirectory(layout.work());
+    deleteContents(layout.upper());
+    deleteContents(layout.work());
+    deleteTree(layout.dir().resolve("images"));
+    for (Path p : List.of(layout.lower(), layout.upper(), layout.work(), layout.rootfs())) {
+      Files.createDirectories(p);
+    }
+    String owner = settings.idmapBase() + ":" + settings.idmapBase();
+    if (fresh) {
+      runner
+          .run("chown", owner, layout.upper().toString(), layout.work().toString())
+          .orThrow("cannot hand the overlay of " + spec.id() + " to the mapped root");
+    }
+    mountSquashfs(spec.rootfsImage(), layout.lower());
+    runner
+        .run(
+            "mount",
+            "-t",
+            "overlay",
+            "overlay",
+            "-o",
+            "lowerdir="
+                + layout.lower()
+                + ",upperdir="
+                + layout.upper()
+                + ",workdir="
+                + layout.work(),
+            layout.rootfs().toString())
+        .orThrow("cannot mount the root overlay of container " + spec.id());
+    List<LxcConfigFile.MountEntry> entries = new ArrayList<>();
+    int index = 0;
+    for (ContainerMount m : spec.mounts()) {
+      switch (m.kind()) {
+        case SQUASHFS -> {
+          Path at = layout.image(index++);
+          Files.createDirectories(at);
+          mountSquashfs(m.source(), at);
+          entries.add(new LxcConfigFile.MountEntry(at, m.relativeTarget(), true, true));
+        }
+        case BIND -> {
+          if (!m.readOnly() && !ownedByMappedIds(m.source())) {
+            runner
+                .run("chown", owner, m.source().toString())
+                .orThrow("cannot hand " + m.source() + " to the mapped root of " + spec.id());
+          }
+          entries.add(
+              new LxcConfigFile.MountEntry(
+                  m.source(), m.relativeTarget(), m.readOnly(), Files.isDirectory(m.source())));
+        }
+      }
+    }
+    return entries;
+  }
+
+  private void mountSquashfs(Path image, Path at) {
+    runner
+        .run("mount", "-t", "squashfs", "-o", "loop,ro", image.toString(), at.toString())
+        .orThrow("cannot mount squashfs image " + image);
+  }
+
+  private boolean ownedByMappedIds(Path path) throws IOException {
+    int uid = (Integer) Files.getAttribute(path, "unix:uid");
+    return uid >= settings.idmapBase() && uid < settings.idmapBase() + settings.idmapSize();
+  }
+
+  /** Unmounts everything at or below {@code dir}; loop devices go with their mounts. */
+  void unmountAll(Path dir) {
+    for (Path mountPoint : mountTable.under(dir)) {
+      ProcessResult r = runner.run("umount", mountPoint.toString());
+      if (!r.succeeded()) {
+        LOG.warn("umount {} failed ({}); detaching it lazily", mountPoint, r.stderr().strip());
+        runner.run("umount", "-l", mountPoint.toString()).orThrow("cannot unmount " + mountPoint);
+      }
+    }
+  }
+
+  void deleteContents(Path dir) throws IOException {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+        for (Path child : children) {
+          deleteTree(child);
+        }
+      }
+    }
+  }
+
+  /** Deletes a directory tree without following links; refuses if anything is mounted in it. */
+  void deleteTree(Path dir) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    List<Path> mounted = mountTable.under(dir);
+    if (!mounted.isEmpty()) {
+      throw new ContainerException(
+          "refusing to delete " + dir + " while " + mounted.get(0) + " is still mounted");
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new ContainerException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a file through a temporary sibling, so readers never see half of it. */
+  static void write(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

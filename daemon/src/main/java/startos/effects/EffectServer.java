@@ -1,0 +1,189 @@
+package startos.effects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import startos.rpc.ProtocolException;
+import startos.rpc.RpcException;
+import startos.rpc.StandardError;
+
+/**
+ * Listens on one service's {@code host.sock}: newline-delimited JSON-RPC, one call per connection,
+ * each on its own virtual thread. A bad call only ever gets an error reply; the server keeps going.
+ */
+public final class EffectServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EffectServer.class);
+  static final ObjectMapper JSON = new ObjectMapper();
+  /** Longest request line accepted (certificates and manifests fit easily). */
+  static final int MAX_LINE = 8 * 1024 * 1024;
+
+  private final String packageId;
+  private final Path socket;
+  private final EffectTable table;
+  private final ServerSocketChannel server;
+  private final Thread acceptor;
+  private volatile boolean closed;
+
+  private EffectServer(String packageId, Path socket, EffectTable table, ServerSocketChannel ch) {
+    this.packageId = packageId;
+    this.socket = socket;
+    this.table = table;
+    this.server = ch;
+    this.acceptor =
+        Thread.ofPlatform().daemon().name("effects-" + packageId).start(this::acceptLoop);
+  }
+
+  /**
+   * Binds {@code socket} (replacing a stale file) and hands it to {@code ownerUid} so an idmapped
+   * container's root can connect; a negative uid keeps root as owner.
+   */
+  public static EffectServer start(String packageId, Path socket, int ownerUid, EffectTable table) {
+    try {
+      Files.deleteIfExists(socket);
+      ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      ch.bind(UnixDomainSocketAddress.of(socket));
+      if (ownerUid >= 0) {
+        Files.setAttribute(socket, "unix:uid", ownerUid);
+        Files.setAttribute(socket, "unix:gid", ownerUid);
+      }
+      return new EffectServer(packageId, socket, table, ch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        SocketChannel client = server.accept();
+        Thread.ofVirtual().name("effect-" + packageId).start(() -> serve(client));
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.warn("host.sock of {} stopped accepting: {}", packageId, e.getMessage());
+        }
+        return;
+      }
+    }
+  }
+
+  private void serve(SocketChannel client) {
+    try (client) {
+      InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(client));
+      Optional<byte[]> line = readLine(in);
+      if (line.isEmpty()) {
+        return;
+      }
+      String reply = handle(line.get());
+      client.write(java.nio.ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      LOG.debug("effect connection of {} failed: {}", packageId, e.getMessage());
+    }
+  }
+
+  /** Answers one request line; public for tests and in-process callers. */
+  public String handle(byte[] line) {
+    JsonNode id = com.fasterxml.jackson.databind.node.NullNode.getInstance();
+    ObjectNode reply = JSON.createObjectNode();
+    try {
+      JsonNode request;
+      try {
+        request = JSON.readTree(line);
+      } catch (IOException e) {
+        throw new ProtocolException(StandardError.PARSE_ERROR, "request is not JSON: " + e.getMessage());
+      }
+      if (!(request instanceof ObjectNode obj)) {
+        throw new ProtocolException(StandardError.INVALID_REQUEST, "request must be a JSON object");
+      }
+      if (obj.has("id")) {
+        id = obj.get("id");
+      }
+      JsonNode method = obj.get("method");
+      if (method == null || !method.isTextual()) {
+        throw new ProtocolException(StandardError.INVALID_REQUEST, "request has no method name");
+      }
+      String name = method.asText();
+      JsonNode params = obj.has("params") && !obj.get("params").isNull()
+          ? obj.get("params")
+          : JSON.createObjectNode();
+      Optional<String> eventId =
+          params.isObject() && params.path("eventId").isTextual()
+              ? Optional.of(params.get("eventId").asText())
+              : Optional.empty();
+      Effect effect =
+          table
+              .effect(name)
+              .orElseThrow(() ->
+                  new ProtocolException(StandardError.METHOD_NOT_FOUND, "not implemented: " + name));
+      JsonNode result = effect.call(new EffectCall(packageId, name, params, eventId));
+      reply.set("result", result == null ? JSON.nullNode() : result);
+    } catch (ProtocolException e) {
+      reply.set("error", error(e.error().code(), e.getMessage(), e.getMessage()));
+    } catch (RpcException e) {
+      reply.set("error", error(e.kind().code(), e.getMessage(), e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.warn("effect of {} failed unexpectedly", packageId, e);
+      reply.set("error", error(1, String.valueOf(e.getMessage()), e.toString()));
+    }
+    reply.set("id", id);
+    return reply.toString();
+  }
+
+  private static ObjectNode error(int code, String message, String details) {
+    ObjectNode e = JSON.createObjectNode();
+    e.put("code", code);
+    e.put("message", message);
+    // the runtime appends string details to the message; repeating it would say it twice
+    e.putNull("data");
+    return e;
+  }
+
+  private static Optional<byte[]> readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) >= 0) {
+      if (b == '\n') {
+        return Optional.of(buf.toByteArray());
+      }
+      if (buf.size() >= MAX_LINE) {
+        throw new IOException("effect request longer than " + MAX_LINE + " bytes");
+      }
+      buf.write(b);
+    }
+    return buf.size() > 0 ? Optional.of(buf.toByteArray()) : Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException e) {
+      LOG.debug("closing host.sock of {}: {}", packageId, e.getMessage());
+    }
+    acceptor.interrupt();
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException e) {
+      LOG.debug("removing {}: {}", socket, e.getMessage());
+    }
+  }
+}

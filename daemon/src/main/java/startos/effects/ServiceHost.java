@@ -1,0 +1,57 @@
+package startos.effects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What effects need from the service layer beyond the database: the seam between a package's
+ * requests and the containers that serve them. Every method may throw {@link
+ * startos.rpc.RpcException} with a message the package will see.
+ */
+public interface ServiceHost {
+  /** Restarts the package's main (asynchronously: the caller is usually that main). */
+  void restart(String packageId);
+
+  /** Stops the package's main and records it as desired stopped. */
+  void shutdown(String packageId);
+
+  /** A writable root from {@code imageId} visible in the container; returns [path, guid]. */
+  List<String> createFs(String packageId, String imageId, Optional<String> name);
+
+  void destroyFs(String packageId, String guid);
+
+  /**
+   * Makes {@code source} (already checked to stay inside a volume) visible read-only or
+   * read-write at {@code location} inside the package's container.
+   */
+  void mount(String packageId, Path source, String location, boolean readOnly);
+
+  /** The host directory holding an installed package's volumes, one subdirectory each. */
+  Path volumesDir(String packageId);
+
+  Optional<String> containerIp(String packageId);
+
+  String osIp();
+
+  /** Forwards a host port to the package container's internal port. */
+  void forward(String packageId, int hostPort, int internalPort);
+
+  void unforward(String packageId, int hostPort, int internalPort);
+
+  /** Creates a notification about the package. */
+  void notify(String packageId, String level, String title, String message, JsonNode data);
+
+  /** Certificate chain PEMs [leaf, intermediate, root] for hostnames from the local CA. */
+  List<String> certificateChain(List<String> hostnames, String algorithm);
+
+  /** The PKCS#8 PEM key of the leaf certificate for hostnames. */
+  String certificateKey(List<String> hostnames, String algorithm);
+
+  /** Reports the package's init progress (FullProgress or Progress JSON). */
+  void setInitProgress(String packageId, JsonNode progress);
+
+  /** Fires a registered callback in the package's runtime; false when it is not reachable. */
+  boolean fireCallback(String packageId, long callbackId, JsonNode args);
+}

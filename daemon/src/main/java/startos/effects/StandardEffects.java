@@ -1,0 +1,15 @@
+package startos.effects;
+
+import startos.patchdb.PatchDb;
+
+/** The table of every effect this host implements, over a database and a service layer. */
+public final class StandardEffects {
+  private StandardEffects() {}
+
+  public static EffectTable table(PatchDb db, ServiceHost host, Watches watches) {
+    EffectTable table = new EffectTable();
+    new ControlEffects(db, host, watches).register(table);
+    new NetEffects(db, host, watches).register(table);
+    return table;
+  }
+}

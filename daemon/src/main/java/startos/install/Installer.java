@@ -1,0 +1,203 @@
+package startos.install;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import startos.rpc.ErrorKind;
+import startos.rpc.RpcException;
+import startos.s9pk.ArchiveEntry;
+import startos.s9pk.Hasher;
+import startos.s9pk.ImageEnv;
+import startos.s9pk.ImageMetadata;
+import startos.s9pk.Manifest;
+import startos.s9pk.S9pkArchive;
+import startos.s9pk.S9pkException;
+import startos.service.PackageLayout;
+
+/**
+ * Checks an S9PK completely before anything is written, then unpacks what a container needs for
+ * this architecture: the package's javascript, assets and images (owned by the container's mapped
+ * root), and the archive itself minus other architectures.
+ */
+public final class Installer {
+  private final String arch;
+  private final int containerRootUid;
+  private final Hasher hasher;
+
+  public Installer(String arch, int containerRootUid) {
+    this.arch = arch;
+    this.containerRootUid = containerRootUid;
+    this.hasher = Hasher.b3sum().orElse(Hasher.parallel());
+  }
+
+  /**
+   * Opens the file and verifies its signature, every file's hash, the manifest and that it runs on
+   * this architecture. The caller closes the archive.
+   *
+   * @throws RpcException INVALID_SIGNATURE, PARSE_S9PK or VERSION_INCOMPATIBLE naming the problem
+   */
+  public VerifiedPackage verify(Path file) {
+    S9pkArchive archive;
+    try {
+      archive = S9pkArchive.open(file);
+    } catch (S9pkException e) {
+      throw new RpcException(
+          e.getMessage().contains("signature") ? ErrorKind.INVALID_SIGNATURE : ErrorKind.PARSE_S9PK,
+          "cannot install " + file.getFileName() + ": " + e.getMessage(),
+          e);
+    }
+    try {
+      archive.verifyFiles(hasher);
+      Manifest manifest = archive.manifest();
+      checkArch(manifest);
+      manifest.validateFor(arch, archive);
+      String imageArch = arch;
+      ObjectNode json = (ObjectNode) startos.effects.EffectsJson.MAPPER.readTree(archive.read("manifest.json"));
+      return new VerifiedPackage(
+          archive, manifest, json, archive.signer().pem(), icon(archive), imageArch);
+    } catch (S9pkException e) {
+      archive.close();
+      throw new RpcException(
+          ErrorKind.PARSE_S9PK, "cannot install " + file.getFileName() + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      archive.close();
+      throw new RpcException(ErrorKind.PARSE_S9PK, "manifest.json is not JSON: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      archive.close();
+      throw e;
+    }
+  }
+
+  private void checkArch(Manifest manifest) {
+    var hw = manifest.hardwareRequirements().arch();
+    if (hw.isPresent() && !hw.get().contains(arch)) {
+      throw new RpcException(
+          ErrorKind.VERSION_INCOMPATIBLE,
+          manifest.id() + " " + manifest.version() + " runs on " + hw.get() + ", not on this " + arch + " machine");
+    }
+    for (Map.Entry<String, Manifest.ImageConfig> e : manifest.images().entrySet()) {
+      Manifest.ImageConfig image = e.getValue();
+      if (!image.arch().contains(arch) && image.emulateMissingAs().isEmpty()) {
+        throw new RpcException(
+            ErrorKind.VERSION_INCOMPATIBLE,
+            "image " + e.getKey() + " of " + manifest.id() + " is built for " + image.arch()
+                + ", not for this " + arch + " machine");
+      }
+    }
+  }
+
+  private static String icon(S9pkArchive archive) {
+    for (Map.Entry<String, ArchiveEntry> e : archive.root().entries().entrySet()) {
+      String name = e.getKey();
+      if (name.startsWith("icon.") && e.getValue() instanceof ArchiveEntry.File) {
+        String ext = name.substring(5);
+        String mime = switch (ext) {
+          case "svg" -> "image/svg+xml";
+          case "jpg", "jpeg" -> "image/jpeg";
+          default -> "image/" + ext;
+        };
+        return "data:" + mime + ";base64," + Base64.getEncoder().encodeToString(archive.read(name));
+      }
+    }
+    return "";
+  }
+
+  /** Writes everything but volumes into {@code target} (a fresh directory). */
+  public void unpack(VerifiedPackage pkg, PackageLayout target, InstallProgress progress) {
+    S9pkArchive archive = pkg.archive();
+    try {
+      Files.createDirectories(target.dir());
+      archive.writeFilteredFor(arch, target.s9pk());
+      copy(archive, "javascript.squashfs", target.javascript());
+      if (archive.entry("assets.squashfs").filter(e -> e instanceof ArchiveEntry.File).isPresent()) {
+        copy(archive, "assets.squashfs", target.assets());
+      }
+      Files.createDirectories(target.emptyAssets());
+      Files.createDirectories(target.imageMeta());
+      Files.createDirectories(target.images());
+      int done = 0;
+      for (Map.Entry<String, Manifest.ImageConfig> e : pkg.manifest().images().entrySet()) {
+        String imageId = e.getKey();
+        String use = archive.entry("images/" + arch + "/" + imageId + ".squashfs").isPresent()
+            ? arch
+            : e.getValue().emulateMissingAs().orElse(arch);
+        String base = "images/" + use + "/" + imageId;
+        Path squashfs = target.dir().resolve(imageId + ".squashfs.tmp");
+        copy(archive, base + ".squashfs", squashfs);
+        Path root = target.images().resolve(imageId);
+        runTool("unpack image " + imageId, List.of("unsquashfs", "-no-progress", "-f", "-d", root.toString(), squashfs.toString()));
+        Files.delete(squashfs);
+        shiftOwners(root);
+        ImageMetadata meta = ImageMetadata.parse(archive.read(base + ".json"));
+        ObjectNode m = startos.effects.EffectsJson.MAPPER.createObjectNode();
+        m.put("user", meta.user());
+        m.put("workdir", meta.workdir());
+        Files.writeString(target.imageMeta().resolve(imageId + ".json"), m.toString(), StandardCharsets.UTF_8);
+        ImageEnv env = ImageEnv.parse(archive.read(base + ".env"));
+        Files.writeString(
+            target.imageMeta().resolve(imageId + ".env"),
+            String.join("\n", env.entries()) + (env.entries().isEmpty() ? "" : "\n"),
+            StandardCharsets.UTF_8);
+        progress.bytes("Unpacking", ++done, pkg.manifest().images().size());
+      }
+    } catch (IOException e) {
+      throw new RpcException(
+          ErrorKind.FILESYSTEM, "cannot unpack " + pkg.id() + ": " + e.getMessage(), e);
+    } catch (S9pkException e) {
+      throw new RpcException(ErrorKind.PARSE_S9PK, "cannot unpack " + pkg.id() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void copy(S9pkArchive archive, String path, Path out) throws IOException {
+    try (InputStream in = archive.open(path)) {
+      Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Image files owned by uid n become owned by the container's n (host uid base + n). */
+  private void shiftOwners(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.toList()) {
+        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        if (uid >= containerRootUid) {
+          continue;
+        }
+        boolean link = Files.isSymbolicLink(p);
+        int mode = link ? 0 : (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:uid", uid + containerRootUid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", gid + containerRootUid, LinkOption.NOFOLLOW_LINKS);
+        if (!link && (mode & 06000) != 0) {
+          // chown clears setuid/setgid; put them back
+          Files.setAttribute(p, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
+        }
+      }
+    }
+  }
+
+  static void runTool(String what, List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new RpcException(ErrorKind.FILESYSTEM, what + " failed: " + out.strip());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(what + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcException(ErrorKind.CANCELLED, what + " was interrupted");
+    }
+  }
+}

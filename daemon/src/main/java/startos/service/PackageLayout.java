@@ -1,0 +1,87 @@
+package startos.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Where one package's files live on the host: {@code <data-dir>/packages/<id>}. */
+public record PackageLayout(Path dir) {
+  public static PackageLayout of(Path dataDir, String packageId) {
+    return new PackageLayout(dataDir.resolve("packages").resolve(packageId));
+  }
+
+  /** The installed archive (this arch only). */
+  public Path s9pk() {
+    return dir.resolve("package.s9pk");
+  }
+
+  public Path javascript() {
+    return dir.resolve("javascript.squashfs");
+  }
+
+  public Path assets() {
+    return dir.resolve("assets.squashfs");
+  }
+
+  public Path emptyAssets() {
+    return dir.resolve("assets");
+  }
+
+  /** Unpacked image roots, owned by the container's mapped ids. */
+  public Path images() {
+    return dir.resolve("images");
+  }
+
+  /** {@code <imageId>.json} and {@code <imageId>.env}, seen at /media/startos/images. */
+  public Path imageMeta() {
+    return dir.resolve("image-meta");
+  }
+
+  public Path volumes() {
+    return dir.resolve("volumes");
+  }
+
+  public Path rpc() {
+    return dir.resolve("rpc");
+  }
+
+  public Path subcontainers() {
+    return dir.resolve("subcontainers");
+  }
+
+  /** Upper and work dirs of subcontainer overlays. */
+  public Path layers() {
+    return dir.resolve("layers");
+  }
+
+  /** The init wrapper that sends the runtime's output to the console file. */
+  public Path boot() {
+    return dir.resolve("boot");
+  }
+
+  public Path console() {
+    return dir.resolve("console");
+  }
+
+  public Path consoleLog() {
+    return console().resolve("console.log");
+  }
+
+  /** Deletes a tree without following symlinks (callers unmount first). */
+  static void deleteTree(Path root) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
+    }
+  }
+}

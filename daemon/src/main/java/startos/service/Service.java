@@ -1,0 +1,508 @@
+package startos.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import startos.container.ContainerBackend;
+import startos.container.ContainerMount;
+import startos.container.ContainerSpec;
+import startos.container.Limits;
+import startos.container.PortForward;
+import startos.effects.EffectServer;
+import startos.effects.EffectTable;
+import startos.effects.PackageData;
+import startos.effects.Watches;
+import startos.logs.ServiceLog;
+import startos.patchdb.PatchDb;
+import startos.rpc.ErrorKind;
+import startos.rpc.RpcException;
+
+/**
+ * One installed package: its LXC container running the SDK runtime, the host.sock it calls and
+ * the service.sock it answers on, and its status kept true in the database.
+ */
+public final class Service {
+  private static final Logger LOG = LoggerFactory.getLogger(Service.class);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  static final String INIT = "/media/startos/boot/init";
+
+  private final String id;
+  private final PackageLayout layout;
+  private final ServiceSettings settings;
+  private final ContainerBackend backend;
+  private final PatchDb db;
+  private final EffectTable effects;
+  private final Watches watches;
+  private final ServiceLog log;
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile ServiceState state = new ServiceState.Down();
+  private EffectServer effectServer;
+  private volatile RuntimeClient client;
+  private volatile boolean expectingExit;
+
+  Service(
+      String id,
+      ServiceSettings settings,
+      ContainerBackend backend,
+      PatchDb db,
+      EffectTable effects,
+      Watches watches,
+      ServiceLog log) {
+    this.id = id;
+    this.layout = settings.layout(id);
+    this.settings = settings;
+    this.backend = backend;
+    this.db = db;
+    this.effects = effects;
+    this.watches = watches;
+    this.log = log;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public ServiceState state() {
+    return state;
+  }
+
+  public PackageLayout layout() {
+    return layout;
+  }
+
+  ServiceLog log() {
+    return log;
+  }
+
+  /**
+   * Starts the container and runs the package's {@code init} with {@code kind} (install, update,
+   * restore or empty). On failure everything it started is stopped again and the package's
+   * message is thrown.
+   */
+  void boot(Optional<String> kind) {
+    lock.lock();
+    try {
+      if (!(state instanceof ServiceState.Down) && !(state instanceof ServiceState.Failed)) {
+        return;
+      }
+      log.append("startd: starting the container of " + id);
+      try {
+        prepareHostDirs();
+        log.tail(layout.consoleLog());
+        effectServer =
+            EffectServer.start(id, layout.rpc().resolve("host.sock"), settings.containerRootUid(), effects);
+        expectingExit = false;
+        backend.start(spec());
+        client =
+            RuntimeClient.connect(id, layout.rpc().resolve("service.sock"), CONNECT_TIMEOUT, this::runtimeGone);
+        restoreForwards();
+        ObjectNode params = NODES.objectNode();
+        params.put("id", "init-" + eventId());
+        if (kind.isPresent()) {
+          params.put("kind", kind.get());
+        } else {
+          params.putNull("kind");
+        }
+        client.call("init", params, settings.initTimeout());
+        state = new ServiceState.Idle();
+        log.append("startd: " + id + " initialized (" + kind.orElse("boot") + ")");
+      } catch (RuntimeException e) {
+        log.append("startd: starting " + id + " failed: " + e.getMessage());
+        teardown();
+        state = new ServiceState.Failed(String.valueOf(e.getMessage()));
+        throw e;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs the package's main; records desired running and, once it answered, started. */
+  void startMain() {
+    lock.lock();
+    try {
+      setDesired("running");
+      if (state instanceof ServiceState.Running) {
+        return;
+      }
+      if (!(state instanceof ServiceState.Idle)) {
+        boot(Optional.empty());
+      }
+      try {
+        client.call("start", NODES.nullNode(), START_TIMEOUT);
+      } catch (RuntimeException e) {
+        recordError(e.getMessage());
+        throw e;
+      }
+      Instant now = Instant.now();
+      state = new ServiceState.Running(now);
+      db.mutate(root -> {
+        PackageData.entry(root, id).ifPresent(entry -> {
+          ObjectNode status = PackageData.object(entry, "statusInfo");
+          status.put("started", now.toString());
+          status.putNull("error");
+        });
+        return null;
+      });
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the package's main (its daemons get SIGTERM, then SIGKILL after their timeout). */
+  void stopMain() {
+    lock.lock();
+    try {
+      setDesired("stopped");
+      stopMainKeepingDesired();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void restartMain() {
+    lock.lock();
+    try {
+      db.mutate(root -> {
+        PackageData.entry(root, id).ifPresent(entry -> {
+          ObjectNode desired = PackageData.object(entry, "statusInfo").putObject("desired");
+          desired.put("main", "restarting");
+          desired.put("restartAgain", false);
+        });
+        return null;
+      });
+      stopMainKeepingDesired();
+      startMain();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void stopMainKeepingDesired() {
+    if (state instanceof ServiceState.Running && client != null && client.isOpen()) {
+      try {
+        client.call("stop", NODES.nullNode(), settings.stopTimeout().plusSeconds(10));
+      } catch (RuntimeException e) {
+        LOG.warn("{}: stop failed: {}", id, e.getMessage());
+      }
+      state = new ServiceState.Idle();
+    }
+    db.mutate(root -> {
+      PackageData.entry(root, id).ifPresent(entry -> {
+        ObjectNode status = PackageData.object(entry, "statusInfo");
+        status.putNull("started");
+        status.putObject("health");
+      });
+      return null;
+    });
+  }
+
+  /**
+   * Runs the package's {@code uninit} toward {@code target} (a version, or null when the package
+   * is going away), then shuts the container down.
+   */
+  void exit(JsonNode target) {
+    lock.lock();
+    try {
+      if (state instanceof ServiceState.Running || state instanceof ServiceState.Idle) {
+        ObjectNode params = NODES.objectNode();
+        params.put("id", "exit-" + eventId());
+        params.set("target", target);
+        expectingExit = true;
+        try {
+          client.call("exit", params, settings.initTimeout());
+        } catch (RuntimeException e) {
+          log.append("startd: uninit of " + id + " failed: " + e.getMessage());
+          LOG.warn("{}: exit failed: {}", id, e.getMessage());
+        }
+      }
+      shutdown();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops main and the container without changing what the user wants (startd going down). */
+  void shutdown() {
+    lock.lock();
+    try {
+      if (state instanceof ServiceState.Running && client != null && client.isOpen()) {
+        try {
+          client.call("stop", NODES.nullNode(), settings.stopTimeout().plusSeconds(10));
+        } catch (RuntimeException e) {
+          LOG.warn("{}: stop before shutdown failed: {}", id, e.getMessage());
+        }
+      }
+      teardown();
+      state = new ServiceState.Down();
+      db.mutate(root -> {
+        PackageData.entry(root, id).ifPresent(entry -> {
+          ObjectNode status = PackageData.object(entry, "statusInfo");
+          status.putNull("started");
+          status.putObject("health");
+        });
+        return null;
+      });
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void teardown() {
+    expectingExit = true;
+    RuntimeClient c = client;
+    client = null;
+    if (c != null) {
+      c.close();
+    }
+    try {
+      backend.stop(id, settings.stopTimeout());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: stopping the container failed: {}", id, e.getMessage());
+    }
+    if (effectServer != null) {
+      effectServer.close();
+      effectServer = null;
+    }
+    watches.forget(id);
+    log.stopTailing();
+    HostMounts.unmountAll(layout.subcontainers());
+    PackageLayout.deleteTree(layout.layers());
+    PackageLayout.deleteTree(layout.subcontainers());
+  }
+
+  private void runtimeGone() {
+    if (expectingExit) {
+      return;
+    }
+    String reason = "the container runtime of " + id + " exited unexpectedly; see its logs";
+    LOG.warn(reason);
+    log.append("startd: " + reason);
+    state = new ServiceState.Failed(reason);
+    recordError(reason);
+    Thread.ofVirtual().start(() -> {
+      lock.lock();
+      try {
+        if (state instanceof ServiceState.Failed) {
+          teardown();
+        }
+      } finally {
+        lock.unlock();
+      }
+    });
+  }
+
+  private void recordError(String details) {
+    db.mutate(root -> {
+      PackageData.entry(root, id).ifPresent(entry -> {
+        ObjectNode status = PackageData.object(entry, "statusInfo");
+        ObjectNode error = status.putObject("error");
+        error.put("details", details);
+        error.putNull("debug");
+        error.putNull("info");
+        status.putNull("started");
+      });
+      return null;
+    });
+  }
+
+  private void setDesired(String main) {
+    db.mutate(root -> {
+      PackageData.entry(root, id).ifPresent(entry ->
+          PackageData.object(entry, "statusInfo").putObject("desired").put("main", main));
+      return null;
+    });
+  }
+
+  /** Re-creates the forwards of bindings recorded before (after a restart of startd). */
+  private void restoreForwards() {
+    Optional<Inet4Address> ip = backend.ip(id);
+    if (ip.isEmpty()) {
+      return;
+    }
+    JsonNode hosts = db.get(PackageData.pointer(id) + "/hosts").orElse(NODES.objectNode());
+    for (JsonNode h : hosts) {
+      h.path("bindings").properties().forEach(b -> {
+        JsonNode port = b.getValue().path("net").path("assignedPort");
+        if (port.canConvertToInt()) {
+          PortForward f = PortForward.tcp(port.asInt(), ip.get(), Integer.parseInt(b.getKey()));
+          if (!backend.forwards().contains(f)) {
+            try {
+              backend.forward(f);
+            } catch (RuntimeException e) {
+              LOG.warn("{}: cannot restore forward {}: {}", id, f, e.getMessage());
+            }
+          }
+        }
+      });
+    }
+  }
+
+  // ---- subcontainers and mounts (effects) ----
+
+  List<String> createFs(String imageId, Optional<String> name) {
+    Path image = layout.images().resolve(imageId);
+    if (!Files.isDirectory(image)) {
+      throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " has no image named " + imageId);
+    }
+    String guid = HexFormat.of().withUpperCase().formatHex(randomBytes(16));
+    Path layers = layout.layers().resolve(guid);
+    Path upper = layers.resolve("upper");
+    Path work = layers.resolve("work");
+    Path root = layout.subcontainers().resolve(guid);
+    try {
+      Files.createDirectories(upper);
+      Files.createDirectories(work);
+      Files.createDirectories(root);
+      String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
+      HostCommands.run("prepare subcontainer " + guid, "chown", owner, upper.toString(), work.toString(), root.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare subcontainer " + guid + " of " + id, e);
+    }
+    HostCommands.run(
+        "mount the root of subcontainer " + name.orElse(guid) + " of " + id,
+        "mount",
+        "-t",
+        "overlay",
+        "overlay",
+        "-o",
+        "lowerdir=" + image + ",upperdir=" + upper + ",workdir=" + work,
+        root.toString());
+    log.append("startd: subcontainer " + name.orElse("") + " " + guid + " from image " + imageId);
+    return List.of("/media/startos/subcontainers/" + guid, guid);
+  }
+
+  void destroyFs(String guid) {
+    Path root = layout.subcontainers().resolve(guid);
+    if (!Files.exists(root)) {
+      throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " has no subcontainer " + guid);
+    }
+    HostMounts.unmountAll(root);
+    PackageLayout.deleteTree(root);
+    PackageLayout.deleteTree(layout.layers().resolve(guid));
+  }
+
+  /** Binds a host path into a subcontainer (the only place the host can reach while running). */
+  void mount(Path source, String location, boolean readOnly) {
+    String prefix = "/media/startos/subcontainers/";
+    Path normalized = Path.of(location).normalize();
+    if (!location.startsWith(prefix) || !normalized.toString().startsWith(prefix) || location.contains("/../")) {
+      throw new RpcException(
+          ErrorKind.INVALID_REQUEST,
+          "mount location must be inside a subcontainer (" + prefix + "<guid>/...), got " + location);
+    }
+    Path target = layout.subcontainers().resolve(normalized.toString().substring(prefix.length()));
+    try {
+      if (Files.isDirectory(source)) {
+        Files.createDirectories(target);
+      } else {
+        Files.createDirectories(target.getParent());
+        if (!Files.exists(target)) {
+          Files.createFile(target);
+        }
+      }
+    } catch (IOException e) {
+      throw new RpcException(ErrorKind.FILESYSTEM, "cannot create mount point " + location + ": " + e.getMessage());
+    }
+    HostCommands.run("mount " + source + " at " + location, "mount", "--bind", source.toString(), target.toString());
+    if (readOnly) {
+      HostCommands.run("make " + location + " read-only", "mount", "-o", "remount,bind,ro", target.toString());
+    }
+  }
+
+  void fireCallback(long callbackId, JsonNode args) {
+    RuntimeClient c = client;
+    if (c == null || !c.isOpen()) {
+      throw new RpcException(ErrorKind.NOT_FOUND, id + " is not running");
+    }
+    ObjectNode params = NODES.objectNode();
+    params.put("id", callbackId);
+    params.set("args", args);
+    c.notify("callback", params);
+  }
+
+  /** The container runtime's own output and the package's, captured in the log. */
+  private void prepareHostDirs() {
+    try {
+      Files.createDirectories(layout.rpc());
+      Files.deleteIfExists(layout.rpc().resolve("service.sock"));
+      Files.deleteIfExists(layout.rpc().resolve("host.sock"));
+      Files.createDirectories(layout.console());
+      Files.deleteIfExists(layout.consoleLog());
+      Files.createDirectories(layout.volumes());
+      Files.createDirectories(layout.imageMeta());
+      Files.createDirectories(layout.emptyAssets());
+      HostMounts.unmountAll(layout.subcontainers());
+      Files.createDirectories(layout.subcontainers());
+      // a shared mount, so overlays mounted here later show up inside the running container
+      HostCommands.run("share " + layout.subcontainers(), "mount", "--bind", layout.subcontainers().toString(), layout.subcontainers().toString());
+      HostCommands.run("share " + layout.subcontainers(), "mount", "--make-shared", layout.subcontainers().toString());
+      Files.createDirectories(layout.boot());
+      Path init = layout.boot().resolve("init");
+      Files.writeString(
+          init,
+          "#!/bin/sh\n# written by startd: the runtime's output goes to the console file it tails\n"
+              + "exec /usr/sbin/init \"$@\" >>/media/startos/console/console.log 2>&1\n",
+          StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(layout.dir(), PosixFilePermissions.fromString("rwx--x--x"));
+      String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
+      HostCommands.run("hand directories to the container", "chown", owner,
+          layout.rpc().toString(), layout.console().toString(), layout.subcontainers().toString(), layout.volumes().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the directories of " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  ContainerSpec spec() {
+    List<ContainerMount> mounts = new ArrayList<>();
+    mounts.add(ContainerMount.bind(layout.rpc(), "/media/startos/rpc"));
+    mounts.add(ContainerMount.readOnlyBind(layout.imageMeta(), "/media/startos/images"));
+    mounts.add(ContainerMount.bind(layout.subcontainers(), "/media/startos/subcontainers"));
+    mounts.add(ContainerMount.bind(layout.volumes(), "/media/startos/volumes"));
+    mounts.add(ContainerMount.squashfs(layout.javascript(), "/usr/lib/startos/package"));
+    if (Files.isRegularFile(layout.assets())) {
+      mounts.add(ContainerMount.squashfs(layout.assets(), "/media/startos/assets"));
+    } else {
+      mounts.add(ContainerMount.readOnlyBind(layout.emptyAssets(), "/media/startos/assets"));
+    }
+    mounts.add(ContainerMount.readOnlyBind(layout.boot(), "/media/startos/boot"));
+    mounts.add(ContainerMount.bind(layout.console(), "/media/startos/console"));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("STARTOS_LOG_LEVEL", "info");
+    env.put("STARTOS_SHUTDOWN_GRACE_MS", Long.toString(settings.stopTimeout().toMillis()));
+    return new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, Limits.NONE, env);
+  }
+
+  private static String eventId() {
+    return HexFormat.of().formatHex(randomBytes(8));
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+}

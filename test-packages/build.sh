@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds the SDK test packages for the tests: installs the pinned npm dependencies, type-checks and
+# bundles each package into <pkg>/javascript/index.js, and makes each package's image root
+# filesystem (busybox-static with its applet links) in <pkg>/build/image-busybox/.
+# Idempotent, and quick when nothing changed. Packing into .s9pk is done by our start-cli (README.md).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+PACKAGES=(hello-world init-fails crasher)
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+BIN=node_modules/.bin
+
+log() { printf 'test-packages: %s\n' "$*"; }
+
+# true if any of the given paths is newer than $1 (or $1 is missing)
+stale() {
+  local target=$1
+  shift
+  [ -e "$target" ] || return 0
+  [ -n "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]
+}
+
+# 1. dependencies, exactly as locked
+if stale node_modules/.ci-done package.json package-lock.json */package.json; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.ci-done
+fi
+
+# 2. bundle: javascript/index.js is what StartOS loads, and its `manifest` export becomes manifest.json
+bundle() { # <pkg> <out-file> <hello-world release>
+  "$BIN/esbuild" "$1/startos/index.ts" --bundle --platform=node --target=node20 --format=cjs \
+    --log-level=warning --outfile="$2" --define:process.env.HELLO_WORLD_RELEASE="\"$3\""
+}
+for pkg in "${PACKAGES[@]}"; do
+  if stale "$pkg/javascript/index.js" "$pkg/startos" "$pkg/package.json" "$pkg/tsconfig.json" \
+    node_modules/.ci-done ||
+    { [ "$pkg" = hello-world ] && [ ! -f hello-world/build/v1.0.0/javascript/index.js ]; }; then
+    log "type-check and bundle $pkg"
+    (cd "$pkg" && "../$BIN/tsc" --noEmit -p .)
+    rm -rf "$pkg/javascript"
+    bundle "$pkg" "$pkg/javascript/index.js" 1.1.0
+    if [ "$pkg" = hello-world ]; then
+      # the older release, as its own pack directory, to test installing 1.0.0 over 1.1.0
+      old=hello-world/build/v1.0.0
+      rm -rf "$old"
+      mkdir -p "$old"
+      cp hello-world/icon.svg hello-world/LICENSE.md hello-world/instructions.md "$old/"
+      bundle hello-world "$old/javascript/index.js" 1.0.0
+    fi
+  fi
+done
+
+# 3. image root filesystems: /bin/busybox plus one symlink per applet
+if [ ! -x "$BUSYBOX" ]; then
+  echo "test-packages: $BUSYBOX not found; install it with: apt-get install busybox-static" >&2
+  exit 1
+fi
+for pkg in "${PACKAGES[@]}"; do
+  rootfs=$pkg/build/image-busybox
+  if [ -f "$rootfs/.done" ] && cmp -s "$BUSYBOX" "$rootfs/bin/busybox"; then
+    continue
+  fi
+  log "image root filesystem $rootfs"
+  rm -rf "$rootfs"
+  mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,etc,root,data,dev,proc,sys,run,var,tmp}
+  chmod 1777 "$rootfs/tmp"
+  cp "$BUSYBOX" "$rootfs/bin/busybox"
+  "$BUSYBOX" --list-full | while read -r applet; do
+    [ "$applet" = bin/busybox ] || ln -sf /bin/busybox "$rootfs/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
+  printf 'root:x:0:\n' >"$rootfs/etc/group"
+  touch "$rootfs/.done"
+done
+log "up to date"
