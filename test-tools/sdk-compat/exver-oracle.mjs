@@ -1,11 +1,13 @@
 // Answers exver questions with the official SDK's TypeScript exver, for ExverCrossCheckTest.
-// Usage: node exver-oracle.mjs cases.jsonl answers.jsonl
+// Usage: node exver-oracle.mjs [cases.jsonl answers.jsonl]
+// Without arguments it reads cases from stdin and writes answers to stdout as they come.
 // Each input line is one case; the output has one answer line per case, in order:
 //   {"k":"range","s":R,"v":[V...],"p":P?}  -> {"ok":true,"print":T,"sat":[bool...],"reSat":[bool...]?} | {"ok":false,"err":E}
 //     sat: VersionRange.parse(R).satisfiedBy(ExtendedVersion.parse(V)); reSat: the same for P (our printed form of R)
 //   {"k":"ver","a":A,"b":B}                 -> {"ok":[bool,bool],"print":[..],"cmp":"less"|"equal"|"greater"|null}
 import { createRequire } from 'node:module'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 
 const require = createRequire(import.meta.url)
 const { VersionRange, ExtendedVersion } = require(
@@ -46,5 +48,21 @@ function answer(c) {
 }
 
 const [input, output] = process.argv.slice(2)
-const lines = readFileSync(input, 'utf8').split('\n').filter((l) => l.length > 0)
-writeFileSync(output, lines.map((l) => JSON.stringify(answer(JSON.parse(l)))).join('\n') + '\n')
+if (input) {
+  const lines = readFileSync(input, 'utf8').split('\n').filter((l) => l.length > 0)
+  writeFileSync(output, lines.map((l) => JSON.stringify(answer(JSON.parse(l)))).join('\n') + '\n')
+} else {
+  const out = []
+  const flush = () => {
+    if (out.length > 0) process.stdout.write(out.splice(0).join(''))
+  }
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })
+  lines.on('line', (l) => {
+    if (l.length === 0) return
+    out.push(JSON.stringify(answer(JSON.parse(l))) + '\n')
+    if (out.length >= 256) flush()
+  })
+  lines.on('close', flush)
+  // answer promptly when the writer pauses
+  setInterval(flush, 20).unref()
+}

@@ -36,8 +36,8 @@ public record CliEnv(
   public static CliEnv system() {
     return new CliEnv(
         System.out,
-        new PrintWriter(System.out, true),
-        new PrintWriter(System.err, true),
+        new PrintWriter(System.out, true, System.out.charset()),
+        new PrintWriter(System.err, true, System.err.charset()),
         System.getenv(),
         Path.of("").toAbsolutePath(),
         PasswordPrompt.console(),
@@ -45,6 +45,7 @@ public record CliEnv(
   }
 
   // JDK 22+ may hand out a Console when output is redirected; isTerminal() (22+) tells them apart
+  @SuppressWarnings("SystemConsoleNull") // the null check is for JDK 21; isTerminal covers 22+
   private static boolean interactive() {
     Console console = System.console();
     if (console == null) {
@@ -74,10 +75,10 @@ public record CliEnv(
 
     static PasswordPrompt console() {
       return label -> {
-        Console console = System.console();
-        if (console == null) {
+        if (!interactive()) {
           return Optional.empty();
         }
+        Console console = System.console();
         char[] typed = console.readPassword("%s", label);
         return typed == null ? Optional.empty() : Optional.of(new String(typed));
       };

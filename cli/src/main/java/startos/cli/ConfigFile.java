@@ -69,8 +69,8 @@ record ConfigFile(Path path, Map<String, String> values) {
       String key = raw.substring(0, colon).trim();
       String value = stripComment(raw.substring(colon + 1)).trim();
       if (value.length() >= 2
-          && (value.startsWith("\"") && value.endsWith("\"")
-              || value.startsWith("'") && value.endsWith("'"))) {
+          && ((value.startsWith("\"") && value.endsWith("\""))
+              || (value.startsWith("'") && value.endsWith("'")))) {
         value = value.substring(1, value.length() - 1);
       }
       if (!value.isEmpty() && !value.equals("~") && !value.equals("null")) {

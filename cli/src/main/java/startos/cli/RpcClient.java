@@ -137,7 +137,7 @@ final class RpcClient {
   }
 
   private static Throwable rootCause(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) {
+    for (int depth = 0; depth < 32 && t.getCause() != null; depth++) {
       t = t.getCause();
     }
     return t;

@@ -277,4 +277,40 @@ class EndToEndTest {
     assertThat(none.err())
         .contains("no compatible s9pk found for device (arch: " + TestPackage.hostArch());
   }
+
+  @Test
+  void dbApplyPatchesTheDocumentAndABadPatchChangesNothing() throws Exception {
+    setUp();
+    login();
+    var ok = run("db", "apply", "[{\"op\":\"add\",\"path\":\"/public/cliAnswer\",\"value\":42}]");
+    assertThat(ok.exitCode()).as(ok.toString()).isZero();
+    assertThat(
+            json(run("--format", "json", "db", "dump", "--pointer", "/public/cliAnswer"))
+                .path("value")
+                .asInt())
+        .isEqualTo(42);
+    var bad = run("db", "apply", "[{\"op\":\"remove\",\"path\":\"/public/nope/deeper\"}]");
+    assertThat(bad.exitCode()).isEqualTo(ExitCode.SERVER_ERROR.code());
+    assertThat(bad.err()).startsWith("error: db.apply failed: ");
+    assertThat(
+            json(run("--format", "json", "db", "dump", "--pointer", "/public/cliAnswer"))
+                .path("value")
+                .asInt())
+        .isEqualTo(42);
+  }
+
+  @Test
+  void serverInformationCommandsPrintTables() throws Exception {
+    setUp();
+    login();
+    var time = run("server", "time");
+    assertThat(time.exitCode()).as(time.toString()).isZero();
+    assertThat(time.out()).startsWith("now     ").contains("uptime  ");
+    var metrics = run("server", "metrics");
+    assertThat(metrics.exitCode()).as(metrics.toString()).isZero();
+    assertThat(metrics.out()).startsWith("METRIC");
+    var info = run("server", "device-info");
+    assertThat(info.exitCode()).as(info.toString()).isZero();
+    assertThat(info.out()).contains("hardware.arch");
+  }
 }

@@ -1,9 +1,11 @@
 package startos.container;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -86,6 +88,11 @@ final class CgroupTree {
           }
         }
       }
+    } catch (NoSuchFileException | UncheckedIOException e) {
+      // the cgroup went away while we read it: LXC removes its own when a container ends
+      if (Files.isDirectory(dir)) {
+        throw new ContainerException("cannot list the processes of cgroup " + dir, e);
+      }
     } catch (IOException | NumberFormatException e) {
       throw new ContainerException("cannot list the processes of cgroup " + dir, e);
     }
@@ -97,6 +104,10 @@ final class CgroupTree {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path sub : files.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(sub);
+      }
+    } catch (NoSuchFileException | UncheckedIOException e) {
+      if (Files.isDirectory(dir)) {
+        throw new ContainerException("cannot remove cgroup " + dir + ": " + e.getMessage(), e);
       }
     } catch (IOException e) {
       throw new ContainerException("cannot remove cgroup " + dir + ": " + e.getMessage(), e);

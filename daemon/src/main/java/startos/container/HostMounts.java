@@ -77,6 +77,17 @@ final class HostMounts {
           .orThrow("cannot hand the overlay of " + spec.id() + " to the mapped root");
     }
     mountSquashfs(spec.rootfsImage(), layout.lower());
+    if (!ownedByMappedIds(layout.lower())) {
+      // it still starts, but the container's root cannot write into its own /etc, /var...
+      LOG.warn(
+          "rootfs image {} of {} is owned by uid {}, outside the container's id map; build it with"
+              + " mksquashfs -force-uid {} -force-gid {}",
+          spec.rootfsImage(),
+          spec.id(),
+          Files.getAttribute(layout.lower(), "unix:uid"),
+          settings.idmapBase(),
+          settings.idmapBase());
+    }
     runner
         .run(
             "mount",

@@ -357,17 +357,25 @@ public final class LxcBackend implements ContainerBackend {
     }
   }
 
-  /** Kills whatever still runs in a cgroup of ours, waits for it to go, removes the cgroup. */
+  /**
+   * Removes a cgroup of ours once it is empty. Processes get 200 ms to leave on their own (LXC's
+   * monitor is usually still exiting), then whatever is left is killed.
+   */
   private void killAndRemoveCgroup(Path dir) {
-    for (int attempt = 0; attempt < 50; attempt++) {
+    for (int attempt = 0; attempt < 60; attempt++) {
+      if (!Files.isDirectory(dir)) {
+        return; // LXC removed it itself
+      }
       var pids = CgroupTree.pids(dir);
       if (pids.isEmpty()) {
         CgroupTree.remove(dir);
         return;
       }
-      List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
-      pids.forEach(p -> kill.add(Long.toString(p)));
-      runner.run(kill, "", ProcessRunner.DEFAULT_TIMEOUT);
+      if (attempt >= 10) {
+        List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
+        pids.forEach(p -> kill.add(Long.toString(p)));
+        runner.run(kill, "", ProcessRunner.DEFAULT_TIMEOUT);
+      }
       sleep(Duration.ofMillis(20));
     }
     throw new ContainerException("processes in cgroup " + dir + " did not die within 1 s");

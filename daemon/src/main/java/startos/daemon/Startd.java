@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,16 @@ import startos.db.DbMethods;
 import startos.http.Continuations;
 import startos.http.HttpServer;
 import startos.http.HttpStartException;
+import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.PatchDbException;
 import startos.rpc.RpcDispatcher;
 import startos.rpc.RpcRouter;
 import startos.rpc.SetupState;
+import startos.server.ServerApi;
+import startos.setup.InfoPage;
+import startos.setup.InitialDb;
+import startos.setup.SetupApi;
 
 /**
  * The composition root: builds every part of startd by hand, in dependency order, and tears it down
@@ -65,10 +71,13 @@ public final class Startd implements AutoCloseable {
     try {
       db = PatchDb.open(dbDir);
     } catch (PatchDbException | UncheckedIOException e) {
+      String message = String.valueOf(e.getMessage());
+      String advice =
+          message.contains("already open")
+              ? "is another startd running on this data directory?"
+              : "nothing was changed; restore it from a backup or move it aside to start fresh";
       throw new StartupException(
-          "cannot open the database in %s: %s (nothing was changed; restore it from a backup or move it aside to start fresh)"
-              .formatted(dbDir, e.getMessage()),
-          e);
+          "cannot open the database in %s: %s (%s)".formatted(dbDir, message, advice), e);
     }
     try {
       return assemble(config, dataDir, db);
@@ -92,7 +101,12 @@ public final class Startd implements AutoCloseable {
     new AuthMethods(db, sessions, new LoginRateLimiter(clock), EncryptionKey.generate())
         .register(router);
     new DbMethods(db, continuations).register(router);
-    // feature wiring: setup, ssl, server.*, notification.* (startos.setup etc.) register here
+    // feature wiring: the setup wizard, server.* and notification.* (startos.setup, .server,
+    // .notification; the local CA in startos.ssl is used by setup)
+    new SetupApi(db).register(router);
+    new ServerApi(db, dataDir).register(router);
+    new Notifications(db).register(router);
+    Map<String, HttpServer.Page> pages = Map.of(InfoPage.PATH, () -> InfoPage.render(db));
 
     LocalAuthCookie localCookie = LocalAuthCookie.generate();
     HttpServer http;
@@ -107,17 +121,24 @@ public final class Startd implements AutoCloseable {
                   localCookie,
                   db,
                   continuations,
-                  config.webRoot()));
+                  config.webRoot(),
+                  pages));
     } catch (HttpStartException e) {
       continuations.close();
       throw new StartupException(e.getMessage(), e);
     }
     try {
+      // only now that the port is ours: a start that fails earlier must not touch the data dir
+      InitialDb.boot(db);
       localCookie.writeTo(dataDir.resolve(LocalAuthCookie.FILE_NAME));
     } catch (UncheckedIOException e) {
       http.close();
       continuations.close();
       throw new StartupException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+    } catch (PatchDbException e) {
+      http.close();
+      continuations.close();
+      throw new StartupException("cannot prepare the database: " + e.getMessage(), e);
     }
     state.set("running");
     LOG.info("startd listening on {} (data dir {})", http.url(), dataDir);

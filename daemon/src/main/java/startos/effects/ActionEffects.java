@@ -18,29 +18,34 @@ final class ActionEffects {
   }
 
   void register(EffectTable t) {
-    t.register("action.export", c -> {
-      Params p = c.params();
-      String id = ControlEffects.checkId(p.string("id"), "id");
-      JsonNode metadata = p.value("metadata");
-      if (!metadata.isObject() || !metadata.path("name").isTextual()) {
-        throw ProtocolException.invalidParams(
-            "parameter 'metadata' must be an ActionMetadata object with a 'name'");
-      }
-      db.mutate(root -> {
-        ObjectNode entry = PackageData.require(root, c.packageId());
-        PackageData.object(entry, "actions").set(id, metadata.deepCopy());
-        return null;
-      });
-      return JsonNodeFactory.instance.nullNode();
-    });
-    t.register("action.clear", c -> {
-      Set<String> keep = new HashSet<>(c.params().stringList("except"));
-      db.mutate(root -> {
-        ObjectNode actions = PackageData.object(PackageData.require(root, c.packageId()), "actions");
-        actions.retain(keep);
-        return null;
-      });
-      return JsonNodeFactory.instance.nullNode();
-    });
+    t.register(
+        "action.export",
+        c -> {
+          Params p = c.params();
+          String id = ControlEffects.checkId(p.string("id"), "id");
+          JsonNode metadata = p.value("metadata");
+          if (!metadata.isObject() || !metadata.path("name").isTextual()) {
+            throw ProtocolException.invalidParams(
+                "parameter 'metadata' must be an ActionMetadata object with a 'name'");
+          }
+          db.mutate(root -> {
+            ObjectNode entry = PackageData.require(root, c.packageId());
+            PackageData.object(entry, "actions").set(id, metadata.deepCopy());
+            return null;
+          });
+          return JsonNodeFactory.instance.nullNode();
+        });
+    t.register(
+        "action.clear",
+        c -> {
+          Set<String> keep = new HashSet<>(c.params().stringList("except"));
+          db.mutate(root -> {
+            ObjectNode actions =
+                PackageData.object(PackageData.require(root, c.packageId()), "actions");
+            actions.retain(keep);
+            return null;
+          });
+          return JsonNodeFactory.instance.nullNode();
+        });
   }
 }

@@ -38,26 +38,32 @@ final class ControlEffects {
   }
 
   void register(EffectTable t) {
-    t.register("restart", c -> run(() -> host.restart(c.packageId())));
-    t.register("shutdown", c -> run(() -> host.shutdown(c.packageId())));
+    t.register("restart", c -> run(() -> host.requestRestart(c.packageId())));
+    t.register("shutdown", c -> run(() -> host.requestShutdown(c.packageId())));
     t.register("get-status", c -> watched(c, () -> status(c.targetPackage())));
     t.register("set-health", this::setHealth);
-    t.register("set-init-progress", c -> {
-      JsonNode progress = c.params().value("progress");
-      host.setInitProgress(c.packageId(), progress);
-      return NODES.nullNode();
-    });
-    t.register("set-main-status", c -> {
-      String status = c.params().string("status");
-      switch (status) {
-        case "running" -> {}
-        case "stopped" -> host.shutdown(c.packageId());
-        default ->
-            throw ProtocolException.invalidParams(
-                "parameter 'status' must be \"running\" or \"stopped\", got \"" + status + "\"");
-      }
-      return NODES.nullNode();
-    });
+    t.register(
+        "set-init-progress",
+        c -> {
+          JsonNode progress = c.params().value("progress");
+          host.setInitProgress(c.packageId(), progress);
+          return NODES.nullNode();
+        });
+    t.register(
+        "set-main-status",
+        c -> {
+          String status = c.params().string("status");
+          switch (status) {
+            case "running" -> {}
+            case "stopped" -> host.requestShutdown(c.packageId());
+            default ->
+                throw ProtocolException.invalidParams(
+                    "parameter 'status' must be \"running\" or \"stopped\", got \""
+                        + status
+                        + "\"");
+          }
+          return NODES.nullNode();
+        });
     t.register("get-installed-packages", c -> installed());
     t.register(
         "get-service-manifest",
@@ -70,63 +76,81 @@ final class ControlEffects {
           return watched(c, () -> manifest(id));
         });
     t.register("notification.create", this::notify);
-    t.register("subcontainer.create-fs", c -> {
-      Params p = c.params();
-      List<String> made =
-          host.createFs(c.packageId(), checkId(p.string("imageId"), "imageId"), p.optionalString("name"));
-      ArrayNode out = NODES.arrayNode();
-      made.forEach(out::add);
-      return out;
-    });
-    t.register("subcontainer.destroy-fs", c -> {
-      String guid = c.params().string("guid");
-      if (!guid.matches("[A-Za-z0-9]{1,64}")) {
-        throw ProtocolException.invalidParams("parameter 'guid' is not a subcontainer guid: " + guid);
-      }
-      host.destroyFs(c.packageId(), guid);
-      return NODES.nullNode();
-    });
+    t.register(
+        "subcontainer.create-fs",
+        c -> {
+          Params p = c.params();
+          List<String> made =
+              host.createFs(
+                  c.packageId(), checkId(p.string("imageId"), "imageId"), p.optionalString("name"));
+          ArrayNode out = NODES.arrayNode();
+          made.forEach(out::add);
+          return out;
+        });
+    t.register(
+        "subcontainer.destroy-fs",
+        c -> {
+          String guid = c.params().string("guid");
+          if (!guid.matches("[A-Za-z0-9]{1,64}")) {
+            throw ProtocolException.invalidParams(
+                "parameter 'guid' is not a subcontainer guid: " + guid);
+          }
+          host.destroyFs(c.packageId(), guid);
+          return NODES.nullNode();
+        });
     t.register("mount", this::mount);
-    t.register("get-container-ip", c -> watched(c, () -> text(host.containerIp(c.targetPackage()))));
+    t.register(
+        "get-container-ip", c -> watched(c, () -> text(host.containerIp(c.targetPackage()))));
     t.register("get-os-ip", c -> NODES.textNode(host.osIp()));
     t.register("get-outbound-gateway", c -> watched(c, () -> NODES.textNode("lxcbr0")));
-    t.register("get-system-smtp", c -> watched(c, () -> {
-      JsonNode smtp = db.get("/public/serverInfo/smtp").orElse(NODES.nullNode());
-      return smtp.isMissingNode() ? NODES.nullNode() : smtp;
-    }));
-    t.register("get-ssl-certificate", c -> {
-      List<String> hostnames = hostnames(c);
-      String algorithm = algorithm(c);
-      ArrayNode chain = NODES.arrayNode();
-      host.certificateChain(hostnames, algorithm).forEach(chain::add);
-      if (c.callback().isPresent()) {
-        watches.watch(c.packageId(), c.callback().get(), () -> chain, chain);
-      }
-      return chain;
-    });
+    t.register(
+        "get-system-smtp",
+        c ->
+            watched(
+                c,
+                () -> {
+                  JsonNode smtp = db.get("/public/serverInfo/smtp").orElse(NODES.nullNode());
+                  return smtp.isMissingNode() ? NODES.nullNode() : smtp;
+                }));
+    t.register(
+        "get-ssl-certificate",
+        c -> {
+          List<String> hostnames = hostnames(c);
+          String algorithm = algorithm(c);
+          ArrayNode chain = NODES.arrayNode();
+          host.certificateChain(hostnames, algorithm).forEach(chain::add);
+          if (c.callback().isPresent()) {
+            watches.watch(c.packageId(), c.callback().get(), () -> chain, chain);
+          }
+          return chain;
+        });
     t.register("get-ssl-key", c -> NODES.textNode(host.certificateKey(hostnames(c), algorithm(c))));
-    t.register("set-data-version", c -> {
-      Optional<String> version = c.params().optionalString("version");
-      writeDataVersion(c.packageId(), version);
-      return NODES.nullNode();
-    });
+    t.register(
+        "set-data-version",
+        c -> {
+          Optional<String> version = c.params().optionalString("version");
+          writeDataVersion(c.packageId(), version);
+          return NODES.nullNode();
+        });
     t.register("get-data-version", c -> text(readDataVersion(c.packageId())));
-    t.register("clear-callbacks", c -> {
-      Params p = c.params();
-      boolean only = c.raw().has("only");
-      if (!only && !c.raw().has("except")) {
-        throw ProtocolException.invalidParams("clear-callbacks needs 'only' or 'except'");
-      }
-      Set<Long> ids = new HashSet<>();
-      for (JsonNode id : p.array(only ? "only" : "except")) {
-        if (!id.canConvertToLong()) {
-          throw ProtocolException.invalidParams("callback ids must be integers, got " + id);
-        }
-        ids.add(id.asLong());
-      }
-      watches.clear(c.packageId(), ids, only);
-      return NODES.nullNode();
-    });
+    t.register(
+        "clear-callbacks",
+        c -> {
+          Params p = c.params();
+          boolean only = c.raw().has("only");
+          if (!only && !c.raw().has("except")) {
+            throw ProtocolException.invalidParams("clear-callbacks needs 'only' or 'except'");
+          }
+          Set<Long> ids = new HashSet<>();
+          for (JsonNode id : p.array(only ? "only" : "except")) {
+            if (!id.canConvertToLong()) {
+              throw ProtocolException.invalidParams("callback ids must be integers, got " + id);
+            }
+            ids.add(id.asLong());
+          }
+          watches.clear(c.packageId(), ids, only);
+          return NODES.nullNode();
+        });
     new ActionEffects(db).register(t);
   }
 
@@ -156,11 +180,13 @@ final class ControlEffects {
   private JsonNode installed() {
     ArrayNode out = NODES.arrayNode();
     db.get("/public/packageData")
-        .ifPresent(all -> all.properties().forEach(e -> {
-          if (PackageData.state(e.getValue()).equals("installed")) {
-            out.add(e.getKey());
-          }
-        }));
+        .ifPresent(all ->
+            all.properties()
+                .forEach(e -> {
+                  if (PackageData.state(e.getValue()).equals("installed")) {
+                    out.add(e.getKey());
+                  }
+                }));
     return out;
   }
 
@@ -240,7 +266,11 @@ final class ControlEffects {
     if (!pkg.equals(c.packageId()) && !readOnly) {
       throw new RpcException(
           ErrorKind.AUTHORIZATION,
-          "the volume " + volume + " of " + pkg + " can only be mounted read-only by another package");
+          "the volume "
+              + volume
+              + " of "
+              + pkg
+              + " can only be mounted read-only by another package");
     }
     Path source = VolumePaths.resolve(host.volumesDir(pkg).resolve(volume), subpath);
     host.mount(c.packageId(), source, location, readOnly);
@@ -300,7 +330,11 @@ final class ControlEffects {
   static String checkId(String id, String what) {
     if (!id.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
       throw ProtocolException.invalidParams(
-          "parameter '" + what + "' must be lowercase letters and digits joined by '-', got \"" + id + "\"");
+          "parameter '"
+              + what
+              + "' must be lowercase letters and digits joined by '-', got \""
+              + id
+              + "\"");
     }
     return id;
   }

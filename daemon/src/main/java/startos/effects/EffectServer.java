@@ -29,6 +29,7 @@ import startos.rpc.StandardError;
 public final class EffectServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EffectServer.class);
   static final ObjectMapper JSON = new ObjectMapper();
+
   /** Longest request line accepted (certificates and manifests fit easily). */
   static final int MAX_LINE = 8 * 1024 * 1024;
 
@@ -108,7 +109,8 @@ public final class EffectServer implements AutoCloseable {
       try {
         request = JSON.readTree(line);
       } catch (IOException e) {
-        throw new ProtocolException(StandardError.PARSE_ERROR, "request is not JSON: " + e.getMessage());
+        throw new ProtocolException(
+            StandardError.PARSE_ERROR, "request is not JSON: " + e.getMessage());
       }
       if (!(request instanceof ObjectNode obj)) {
         throw new ProtocolException(StandardError.INVALID_REQUEST, "request must be a JSON object");
@@ -121,9 +123,10 @@ public final class EffectServer implements AutoCloseable {
         throw new ProtocolException(StandardError.INVALID_REQUEST, "request has no method name");
       }
       String name = method.asText();
-      JsonNode params = obj.has("params") && !obj.get("params").isNull()
-          ? obj.get("params")
-          : JSON.createObjectNode();
+      JsonNode params =
+          obj.has("params") && !obj.get("params").isNull()
+              ? obj.get("params")
+              : JSON.createObjectNode();
       Optional<String> eventId =
           params.isObject() && params.path("eventId").isTextual()
               ? Optional.of(params.get("eventId").asText())
@@ -132,7 +135,8 @@ public final class EffectServer implements AutoCloseable {
           table
               .effect(name)
               .orElseThrow(() ->
-                  new ProtocolException(StandardError.METHOD_NOT_FOUND, "not implemented: " + name));
+                  new ProtocolException(
+                      StandardError.METHOD_NOT_FOUND, "not implemented: " + name));
       JsonNode result = effect.call(new EffectCall(packageId, name, params, eventId));
       reply.set("result", result == null ? JSON.nullNode() : result);
     } catch (ProtocolException e) {

@@ -38,44 +38,63 @@ final class NetEffects {
   void register(EffectTable t) {
     t.register("bind", this::bind);
     t.register("clear-bindings", this::clearBindings);
-    t.register("get-service-port-forward", c -> {
-      Params p = c.params();
-      String hostId = ControlEffects.checkId(p.string("hostId"), "hostId");
-      int port = port(p, "internalPort");
-      JsonNode net =
-          db.get(hostPointer(c.targetPackage(), hostId) + "/bindings/" + port + "/net")
-              .orElseThrow(() ->
-                  new RpcException(
-                      ErrorKind.NOT_FOUND,
-                      "host " + hostId + " of " + c.targetPackage() + " has no binding for port " + port));
-      return net;
-    });
-    t.register("get-host-info", c -> {
-      String hostId = ControlEffects.checkId(c.params().string("hostId"), "hostId");
-      String pointer = hostPointer(c.targetPackage(), hostId);
-      return watched(c, () -> db.get(pointer).orElse(NODES.nullNode()));
-    });
+    t.register(
+        "get-service-port-forward",
+        c -> {
+          Params p = c.params();
+          String hostId = ControlEffects.checkId(p.string("hostId"), "hostId");
+          int port = port(p, "internalPort");
+          JsonNode net =
+              db.get(hostPointer(c.targetPackage(), hostId) + "/bindings/" + port + "/net")
+                  .orElseThrow(() ->
+                      new RpcException(
+                          ErrorKind.NOT_FOUND,
+                          "host "
+                              + hostId
+                              + " of "
+                              + c.targetPackage()
+                              + " has no binding for port "
+                              + port));
+          return net;
+        });
+    t.register(
+        "get-host-info",
+        c -> {
+          String hostId = ControlEffects.checkId(c.params().string("hostId"), "hostId");
+          String pointer = hostPointer(c.targetPackage(), hostId);
+          return watched(c, () -> db.get(pointer).orElse(NODES.nullNode()));
+        });
     t.register("export-service-interface", this::exportInterface);
-    t.register("get-service-interface", c -> {
-      String id = c.params().string("serviceInterfaceId");
-      String pkg = c.targetPackage();
-      return watched(c, () -> interfaces(pkg).path(id).isMissingNode()
-          ? NODES.nullNode()
-          : interfaces(pkg).get(id));
-    });
-    t.register("list-service-interfaces", c -> {
-      String pkg = c.targetPackage();
-      return watched(c, () -> interfaces(pkg));
-    });
-    t.register("clear-service-interfaces", c -> {
-      Set<String> keep = new HashSet<>(c.params().stringList("except"));
-      db.mutate(root -> {
-        forEachBinding(PackageData.require(root, c.packageId()), b ->
-            PackageData.object(b, "interfaces").retain(keep));
-        return null;
-      });
-      return NODES.nullNode();
-    });
+    t.register(
+        "get-service-interface",
+        c -> {
+          String id = c.params().string("serviceInterfaceId");
+          String pkg = c.targetPackage();
+          return watched(
+              c,
+              () ->
+                  interfaces(pkg).path(id).isMissingNode()
+                      ? NODES.nullNode()
+                      : interfaces(pkg).get(id));
+        });
+    t.register(
+        "list-service-interfaces",
+        c -> {
+          String pkg = c.targetPackage();
+          return watched(c, () -> interfaces(pkg));
+        });
+    t.register(
+        "clear-service-interfaces",
+        c -> {
+          Set<String> keep = new HashSet<>(c.params().stringList("except"));
+          db.mutate(root -> {
+            forEachBinding(
+                PackageData.require(root, c.packageId()),
+                b -> PackageData.object(b, "interfaces").retain(keep));
+            return null;
+          });
+          return NODES.nullNode();
+        });
   }
 
   private JsonNode watched(EffectCall c, Supplier<JsonNode> read) {
@@ -89,8 +108,11 @@ final class NetEffects {
   }
 
   private static int port(Params p, String name) {
-    long v = p.optionalLong(name).orElseThrow(() ->
-        ProtocolException.invalidParams("missing required parameter '" + name + "' (a port)"));
+    long v =
+        p.optionalLong(name)
+            .orElseThrow(() ->
+                ProtocolException.invalidParams(
+                    "missing required parameter '" + name + "' (a port)"));
     if (v < 1 || v > 65535) {
       throw ProtocolException.invalidParams(
           "parameter '" + name + "' must be a port 1-65535, got " + v);
@@ -243,12 +265,18 @@ final class NetEffects {
     iface.put("type", type);
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, c.packageId());
-      JsonNode binding = entry.path("hosts").path(hostId).path("bindings").path(Integer.toString(internal));
+      JsonNode binding =
+          entry.path("hosts").path(hostId).path("bindings").path(Integer.toString(internal));
       if (!(binding instanceof ObjectNode b)) {
         throw new RpcException(
             ErrorKind.NOT_FOUND,
-            "cannot export interface " + id + ": host " + hostId + " has no binding for port "
-                + internal + "; call bind first");
+            "cannot export interface "
+                + id
+                + ": host "
+                + hostId
+                + " has no binding for port "
+                + internal
+                + "; call bind first");
       }
       forEachBinding(entry, other -> PackageData.object(other, "interfaces").remove(id));
       PackageData.object(b, "interfaces").set(id, iface);

@@ -12,10 +12,10 @@ import java.util.Optional;
  */
 public interface ServiceHost {
   /** Restarts the package's main (asynchronously: the caller is usually that main). */
-  void restart(String packageId);
+  void requestRestart(String packageId);
 
   /** Stops the package's main and records it as desired stopped. */
-  void shutdown(String packageId);
+  void requestShutdown(String packageId);
 
   /** A writable root from {@code imageId} visible in the container; returns [path, guid]. */
   List<String> createFs(String packageId, String imageId, Optional<String> name);
@@ -23,8 +23,8 @@ public interface ServiceHost {
   void destroyFs(String packageId, String guid);
 
   /**
-   * Makes {@code source} (already checked to stay inside a volume) visible read-only or
-   * read-write at {@code location} inside the package's container.
+   * Makes {@code source} (already checked to stay inside a volume) visible read-only or read-write
+   * at {@code location} inside the package's container.
    */
   void mount(String packageId, Path source, String location, boolean readOnly);
 

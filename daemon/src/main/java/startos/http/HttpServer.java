@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.Handler;
@@ -43,7 +44,19 @@ public final class HttpServer implements AutoCloseable {
       LocalAuthCookie localCookie,
       PatchDb db,
       Continuations continuations,
-      Optional<Path> webRoot) {}
+      Optional<Path> webRoot,
+      Map<String, Page> pages) {
+    public Routes {
+      pages = Map.copyOf(pages);
+    }
+  }
+
+  /** A generated HTML page at a fixed path (e.g. {@code /StartOS-info.html}). */
+  @FunctionalInterface
+  public interface Page {
+    /** The page, or empty when it is not available yet (answered with 404). */
+    Optional<String> render();
+  }
 
   /**
    * Binds and starts.
@@ -76,6 +89,16 @@ public final class HttpServer implements AutoCloseable {
             }
             if (path.startsWith(RestHandler.PREFIX)) {
               return rest.handle(request, response, callback);
+            }
+            Page page = routes.pages().get(path);
+            if (page != null) {
+              Optional<String> html = page.render();
+              if (html.isEmpty()) {
+                JsonResponses.text(response, callback, 404, path + " is not available yet");
+              } else {
+                JsonResponses.html(response, callback, html.get());
+              }
+              return true;
             }
             if (path.startsWith(WS_PREFIX)) {
               JsonResponses.text(

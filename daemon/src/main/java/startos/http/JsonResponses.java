@@ -27,6 +27,13 @@ final class JsonResponses {
     response.write(true, ByteBuffer.wrap(bytes), callback);
   }
 
+  static void html(Response response, Callback callback, String body) {
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+  }
+
   static void text(Response response, Callback callback, int status, String body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");

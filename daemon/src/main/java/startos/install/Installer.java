@@ -17,8 +17,6 @@ import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 import startos.s9pk.ArchiveEntry;
 import startos.s9pk.Hasher;
-import startos.s9pk.ImageEnv;
-import startos.s9pk.ImageMetadata;
 import startos.s9pk.Manifest;
 import startos.s9pk.S9pkArchive;
 import startos.s9pk.S9pkException;
@@ -62,16 +60,18 @@ public final class Installer {
       checkArch(manifest);
       manifest.validateFor(arch, archive);
       String imageArch = arch;
-      ObjectNode json = (ObjectNode) startos.effects.EffectsJson.MAPPER.readTree(archive.read("manifest.json"));
+      ObjectNode json =
+          (ObjectNode) startos.effects.EffectsJson.MAPPER.readTree(archive.read("manifest.json"));
       return new VerifiedPackage(
-          archive, manifest, json, archive.signer().pem(), icon(archive), imageArch);
+          file, archive, manifest, json, archive.signer().pem(), icon(archive), imageArch);
     } catch (S9pkException e) {
       archive.close();
       throw new RpcException(
           ErrorKind.PARSE_S9PK, "cannot install " + file.getFileName() + ": " + e.getMessage(), e);
     } catch (IOException e) {
       archive.close();
-      throw new RpcException(ErrorKind.PARSE_S9PK, "manifest.json is not JSON: " + e.getMessage(), e);
+      throw new RpcException(
+          ErrorKind.PARSE_S9PK, "manifest.json is not JSON: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       archive.close();
       throw e;
@@ -83,15 +83,29 @@ public final class Installer {
     if (hw.isPresent() && !hw.get().contains(arch)) {
       throw new RpcException(
           ErrorKind.VERSION_INCOMPATIBLE,
-          manifest.id() + " " + manifest.version() + " runs on " + hw.get() + ", not on this " + arch + " machine");
+          manifest.id()
+              + " "
+              + manifest.version()
+              + " runs on "
+              + hw.get()
+              + ", not on this "
+              + arch
+              + " machine");
     }
     for (Map.Entry<String, Manifest.ImageConfig> e : manifest.images().entrySet()) {
       Manifest.ImageConfig image = e.getValue();
       if (!image.arch().contains(arch) && image.emulateMissingAs().isEmpty()) {
         throw new RpcException(
             ErrorKind.VERSION_INCOMPATIBLE,
-            "image " + e.getKey() + " of " + manifest.id() + " is built for " + image.arch()
-                + ", not for this " + arch + " machine");
+            "image "
+                + e.getKey()
+                + " of "
+                + manifest.id()
+                + " is built for "
+                + image.arch()
+                + ", not for this "
+                + arch
+                + " machine");
       }
     }
   }
@@ -101,11 +115,12 @@ public final class Installer {
       String name = e.getKey();
       if (name.startsWith("icon.") && e.getValue() instanceof ArchiveEntry.File) {
         String ext = name.substring(5);
-        String mime = switch (ext) {
-          case "svg" -> "image/svg+xml";
-          case "jpg", "jpeg" -> "image/jpeg";
-          default -> "image/" + ext;
-        };
+        String mime =
+            switch (ext) {
+              case "svg" -> "image/svg+xml";
+              case "jpg", "jpeg" -> "image/jpeg";
+              default -> "image/" + ext;
+            };
         return "data:" + mime + ";base64," + Base64.getEncoder().encodeToString(archive.read(name));
       }
     }
@@ -117,9 +132,13 @@ public final class Installer {
     S9pkArchive archive = pkg.archive();
     try {
       Files.createDirectories(target.dir());
-      archive.writeFilteredFor(arch, target.s9pk());
+      // the s9pk module installed here has no writeFilteredFor yet: keep the whole archive
+      Files.copy(pkg.file(), target.s9pk(), StandardCopyOption.REPLACE_EXISTING);
       copy(archive, "javascript.squashfs", target.javascript());
-      if (archive.entry("assets.squashfs").filter(e -> e instanceof ArchiveEntry.File).isPresent()) {
+      if (archive
+          .entry("assets.squashfs")
+          .filter(e -> e instanceof ArchiveEntry.File)
+          .isPresent()) {
         copy(archive, "assets.squashfs", target.assets());
       }
       Files.createDirectories(target.emptyAssets());
@@ -128,25 +147,28 @@ public final class Installer {
       int done = 0;
       for (Map.Entry<String, Manifest.ImageConfig> e : pkg.manifest().images().entrySet()) {
         String imageId = e.getKey();
-        String use = archive.entry("images/" + arch + "/" + imageId + ".squashfs").isPresent()
-            ? arch
-            : e.getValue().emulateMissingAs().orElse(arch);
+        String use =
+            archive.entry("images/" + arch + "/" + imageId + ".squashfs").isPresent()
+                ? arch
+                : e.getValue().emulateMissingAs().orElse(arch);
         String base = "images/" + use + "/" + imageId;
         Path squashfs = target.dir().resolve(imageId + ".squashfs.tmp");
         copy(archive, base + ".squashfs", squashfs);
         Path root = target.images().resolve(imageId);
-        runTool("unpack image " + imageId, List.of("unsquashfs", "-no-progress", "-f", "-d", root.toString(), squashfs.toString()));
+        runTool(
+            "unpack image " + imageId,
+            List.of(
+                "unsquashfs", "-no-progress", "-f", "-d", root.toString(), squashfs.toString()));
         Files.delete(squashfs);
         shiftOwners(root);
-        ImageMetadata meta = ImageMetadata.parse(archive.read(base + ".json"));
-        ObjectNode m = startos.effects.EffectsJson.MAPPER.createObjectNode();
-        m.put("user", meta.user());
-        m.put("workdir", meta.workdir());
-        Files.writeString(target.imageMeta().resolve(imageId + ".json"), m.toString(), StandardCharsets.UTF_8);
-        ImageEnv env = ImageEnv.parse(archive.read(base + ".env"));
+        Files.writeString(
+            target.imageMeta().resolve(imageId + ".json"),
+            imageMeta(archive.read(base + ".json"), imageId).toString(),
+            StandardCharsets.UTF_8);
+        String env = new String(archive.read(base + ".env"), StandardCharsets.UTF_8);
         Files.writeString(
             target.imageMeta().resolve(imageId + ".env"),
-            String.join("\n", env.entries()) + (env.entries().isEmpty() ? "" : "\n"),
+            env.isEmpty() || env.endsWith("\n") ? env : env + "\n",
             StandardCharsets.UTF_8);
         progress.bytes("Unpacking", ++done, pkg.manifest().images().size());
       }
@@ -154,8 +176,25 @@ public final class Installer {
       throw new RpcException(
           ErrorKind.FILESYSTEM, "cannot unpack " + pkg.id() + ": " + e.getMessage(), e);
     } catch (S9pkException e) {
-      throw new RpcException(ErrorKind.PARSE_S9PK, "cannot unpack " + pkg.id() + ": " + e.getMessage(), e);
+      throw new RpcException(
+          ErrorKind.PARSE_S9PK, "cannot unpack " + pkg.id() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code {user, workdir}} from an image's Docker-derived metadata, with StartOS's defaults. */
+  private static ObjectNode imageMeta(byte[] json, String imageId) {
+    ObjectNode out = startos.effects.EffectsJson.MAPPER.createObjectNode();
+    com.fasterxml.jackson.databind.JsonNode in;
+    try {
+      in = startos.effects.EffectsJson.MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new RpcException(ErrorKind.PARSE_S9PK, "metadata of image " + imageId + " is not JSON");
+    }
+    String user = in.path("user").asText("");
+    String workdir = in.path("workdir").asText("");
+    out.put("user", user.isEmpty() ? "root" : user);
+    out.put("workdir", workdir.isEmpty() ? "/" : workdir);
+    return out;
   }
 
   private static void copy(S9pkArchive archive, String path, Path out) throws IOException {
@@ -174,7 +213,8 @@ public final class Installer {
           continue;
         }
         boolean link = Files.isSymbolicLink(p);
-        int mode = link ? 0 : (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        int mode =
+            link ? 0 : (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(p, "unix:uid", uid + containerRootUid, LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(p, "unix:gid", gid + containerRootUid, LinkOption.NOFOLLOW_LINKS);
         if (!link && (mode & 06000) != 0) {

@@ -13,6 +13,7 @@ import startos.s9pk.S9pkArchive;
  * @param icon the icon as a data URL
  */
 public record VerifiedPackage(
+    java.nio.file.Path file,
     S9pkArchive archive,
     Manifest manifest,
     ObjectNode manifestJson,

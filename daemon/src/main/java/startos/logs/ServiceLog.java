@@ -41,7 +41,8 @@ public final class ServiceLog implements AutoCloseable {
     this.bootId = bootId;
     try {
       Files.createDirectories(dir);
-      try (var lines = Files.exists(file) ? Files.lines(file) : java.util.stream.Stream.<String>empty()) {
+      try (var lines =
+          Files.exists(file) ? Files.lines(file) : java.util.stream.Stream.<String>empty()) {
         count = lines.count();
       }
     } catch (IOException e) {
@@ -155,8 +156,8 @@ public final class ServiceLog implements AutoCloseable {
   }
 
   /**
-   * Reads up to {@code limit} entries: the newest when there is no cursor, else those just
-   * before (or after) the cursor. Only entries of {@code boot} when given.
+   * Reads up to {@code limit} entries: the newest when there is no cursor, else those just before
+   * (or after) the cursor. Only entries of {@code boot} when given.
    */
   public synchronized List<LogEntry> read(
       int limit, Optional<Long> cursor, boolean before, Optional<String> boot) {

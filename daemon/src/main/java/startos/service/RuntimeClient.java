@@ -55,8 +55,7 @@ final class RuntimeClient implements AutoCloseable {
    * Waits up to {@code timeout} for the runtime to listen on {@code socket}, then connects; {@code
    * onClosed} runs when the runtime closes the connection (not when {@link #close} does).
    */
-  static RuntimeClient connect(
-      String packageId, Path socket, Duration timeout, Runnable onClosed) {
+  static RuntimeClient connect(String packageId, Path socket, Duration timeout, Runnable onClosed) {
     long deadline = System.nanoTime() + timeout.toNanos();
     IOException last = null;
     while (System.nanoTime() < deadline) {
@@ -98,7 +97,10 @@ final class RuntimeClient implements AutoCloseable {
       JsonNode error = answer.get("error");
       if (error != null && !error.isNull()) {
         throw new RpcException(
-            ErrorKind.JAVASCRIPT, describe(error), JSON.createObjectNode().set("runtime", error), null);
+            ErrorKind.JAVASCRIPT,
+            describe(error),
+            JSON.createObjectNode().set("runtime", error),
+            null);
       }
       JsonNode result = answer.get("result");
       return result == null ? JSON.nullNode() : result;

@@ -37,8 +37,8 @@ import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
 /**
- * One installed package: its LXC container running the SDK runtime, the host.sock it calls and
- * the service.sock it answers on, and its status kept true in the database.
+ * One installed package: its LXC container running the SDK runtime, the host.sock it calls and the
+ * service.sock it answers on, and its status kept true in the database.
  */
 public final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
@@ -98,8 +98,8 @@ public final class Service {
 
   /**
    * Starts the container and runs the package's {@code init} with {@code kind} (install, update,
-   * restore or empty). On failure everything it started is stopped again and the package's
-   * message is thrown.
+   * restore or empty). On failure everything it started is stopped again and the package's message
+   * is thrown.
    */
   void boot(Optional<String> kind) {
     lock.lock();
@@ -112,11 +112,13 @@ public final class Service {
         prepareHostDirs();
         log.tail(layout.consoleLog());
         effectServer =
-            EffectServer.start(id, layout.rpc().resolve("host.sock"), settings.containerRootUid(), effects);
+            EffectServer.start(
+                id, layout.rpc().resolve("host.sock"), settings.containerRootUid(), effects);
         expectingExit = false;
         backend.start(spec());
         client =
-            RuntimeClient.connect(id, layout.rpc().resolve("service.sock"), CONNECT_TIMEOUT, this::runtimeGone);
+            RuntimeClient.connect(
+                id, layout.rpc().resolve("service.sock"), CONNECT_TIMEOUT, this::runtimeGone);
         restoreForwards();
         ObjectNode params = NODES.objectNode();
         params.put("id", "init-" + eventId());
@@ -159,11 +161,12 @@ public final class Service {
       Instant now = Instant.now();
       state = new ServiceState.Running(now);
       db.mutate(root -> {
-        PackageData.entry(root, id).ifPresent(entry -> {
-          ObjectNode status = PackageData.object(entry, "statusInfo");
-          status.put("started", now.toString());
-          status.putNull("error");
-        });
+        PackageData.entry(root, id)
+            .ifPresent(entry -> {
+              ObjectNode status = PackageData.object(entry, "statusInfo");
+              status.put("started", now.toString());
+              status.putNull("error");
+            });
         return null;
       });
     } finally {
@@ -186,11 +189,12 @@ public final class Service {
     lock.lock();
     try {
       db.mutate(root -> {
-        PackageData.entry(root, id).ifPresent(entry -> {
-          ObjectNode desired = PackageData.object(entry, "statusInfo").putObject("desired");
-          desired.put("main", "restarting");
-          desired.put("restartAgain", false);
-        });
+        PackageData.entry(root, id)
+            .ifPresent(entry -> {
+              ObjectNode desired = PackageData.object(entry, "statusInfo").putObject("desired");
+              desired.put("main", "restarting");
+              desired.put("restartAgain", false);
+            });
         return null;
       });
       stopMainKeepingDesired();
@@ -210,18 +214,19 @@ public final class Service {
       state = new ServiceState.Idle();
     }
     db.mutate(root -> {
-      PackageData.entry(root, id).ifPresent(entry -> {
-        ObjectNode status = PackageData.object(entry, "statusInfo");
-        status.putNull("started");
-        status.putObject("health");
-      });
+      PackageData.entry(root, id)
+          .ifPresent(entry -> {
+            ObjectNode status = PackageData.object(entry, "statusInfo");
+            status.putNull("started");
+            status.putObject("health");
+          });
       return null;
     });
   }
 
   /**
-   * Runs the package's {@code uninit} toward {@code target} (a version, or null when the package
-   * is going away), then shuts the container down.
+   * Runs the package's {@code uninit} toward {@code target} (a version, or null when the package is
+   * going away), then shuts the container down.
    */
   void exit(JsonNode target) {
     lock.lock();
@@ -258,11 +263,12 @@ public final class Service {
       teardown();
       state = new ServiceState.Down();
       db.mutate(root -> {
-        PackageData.entry(root, id).ifPresent(entry -> {
-          ObjectNode status = PackageData.object(entry, "statusInfo");
-          status.putNull("started");
-          status.putObject("health");
-        });
+        PackageData.entry(root, id)
+            .ifPresent(entry -> {
+              ObjectNode status = PackageData.object(entry, "statusInfo");
+              status.putNull("started");
+              status.putObject("health");
+            });
         return null;
       });
     } finally {
@@ -302,36 +308,39 @@ public final class Service {
     log.append("startd: " + reason);
     state = new ServiceState.Failed(reason);
     recordError(reason);
-    Thread.ofVirtual().start(() -> {
-      lock.lock();
-      try {
-        if (state instanceof ServiceState.Failed) {
-          teardown();
-        }
-      } finally {
-        lock.unlock();
-      }
-    });
+    Thread.ofVirtual()
+        .start(() -> {
+          lock.lock();
+          try {
+            if (state instanceof ServiceState.Failed) {
+              teardown();
+            }
+          } finally {
+            lock.unlock();
+          }
+        });
   }
 
   private void recordError(String details) {
     db.mutate(root -> {
-      PackageData.entry(root, id).ifPresent(entry -> {
-        ObjectNode status = PackageData.object(entry, "statusInfo");
-        ObjectNode error = status.putObject("error");
-        error.put("details", details);
-        error.putNull("debug");
-        error.putNull("info");
-        status.putNull("started");
-      });
+      PackageData.entry(root, id)
+          .ifPresent(entry -> {
+            ObjectNode status = PackageData.object(entry, "statusInfo");
+            ObjectNode error = status.putObject("error");
+            error.put("details", details);
+            error.putNull("debug");
+            error.putNull("info");
+            status.putNull("started");
+          });
       return null;
     });
   }
 
   private void setDesired(String main) {
     db.mutate(root -> {
-      PackageData.entry(root, id).ifPresent(entry ->
-          PackageData.object(entry, "statusInfo").putObject("desired").put("main", main));
+      PackageData.entry(root, id)
+          .ifPresent(entry ->
+              PackageData.object(entry, "statusInfo").putObject("desired").put("main", main));
       return null;
     });
   }
@@ -344,19 +353,21 @@ public final class Service {
     }
     JsonNode hosts = db.get(PackageData.pointer(id) + "/hosts").orElse(NODES.objectNode());
     for (JsonNode h : hosts) {
-      h.path("bindings").properties().forEach(b -> {
-        JsonNode port = b.getValue().path("net").path("assignedPort");
-        if (port.canConvertToInt()) {
-          PortForward f = PortForward.tcp(port.asInt(), ip.get(), Integer.parseInt(b.getKey()));
-          if (!backend.forwards().contains(f)) {
-            try {
-              backend.forward(f);
-            } catch (RuntimeException e) {
-              LOG.warn("{}: cannot restore forward {}: {}", id, f, e.getMessage());
+      h.path("bindings")
+          .properties()
+          .forEach(b -> {
+            JsonNode port = b.getValue().path("net").path("assignedPort");
+            if (port.canConvertToInt()) {
+              PortForward f = PortForward.tcp(port.asInt(), ip.get(), Integer.parseInt(b.getKey()));
+              if (!backend.forwards().contains(f)) {
+                try {
+                  backend.forward(f);
+                } catch (RuntimeException e) {
+                  LOG.warn("{}: cannot restore forward {}: {}", id, f, e.getMessage());
+                }
+              }
             }
-          }
-        }
-      });
+          });
     }
   }
 
@@ -365,7 +376,8 @@ public final class Service {
   List<String> createFs(String imageId, Optional<String> name) {
     Path image = layout.images().resolve(imageId);
     if (!Files.isDirectory(image)) {
-      throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " has no image named " + imageId);
+      throw new RpcException(
+          ErrorKind.NOT_FOUND, "package " + id + " has no image named " + imageId);
     }
     String guid = HexFormat.of().withUpperCase().formatHex(randomBytes(16));
     Path layers = layout.layers().resolve(guid);
@@ -377,7 +389,13 @@ public final class Service {
       Files.createDirectories(work);
       Files.createDirectories(root);
       String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
-      HostCommands.run("prepare subcontainer " + guid, "chown", owner, upper.toString(), work.toString(), root.toString());
+      HostCommands.run(
+          "prepare subcontainer " + guid,
+          "chown",
+          owner,
+          upper.toString(),
+          work.toString(),
+          root.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare subcontainer " + guid + " of " + id, e);
     }
@@ -408,10 +426,15 @@ public final class Service {
   void mount(Path source, String location, boolean readOnly) {
     String prefix = "/media/startos/subcontainers/";
     Path normalized = Path.of(location).normalize();
-    if (!location.startsWith(prefix) || !normalized.toString().startsWith(prefix) || location.contains("/../")) {
+    if (!location.startsWith(prefix)
+        || !normalized.toString().startsWith(prefix)
+        || location.contains("/../")) {
       throw new RpcException(
           ErrorKind.INVALID_REQUEST,
-          "mount location must be inside a subcontainer (" + prefix + "<guid>/...), got " + location);
+          "mount location must be inside a subcontainer ("
+              + prefix
+              + "<guid>/...), got "
+              + location);
     }
     Path target = layout.subcontainers().resolve(normalized.toString().substring(prefix.length()));
     try {
@@ -424,11 +447,18 @@ public final class Service {
         }
       }
     } catch (IOException e) {
-      throw new RpcException(ErrorKind.FILESYSTEM, "cannot create mount point " + location + ": " + e.getMessage());
+      throw new RpcException(
+          ErrorKind.FILESYSTEM, "cannot create mount point " + location + ": " + e.getMessage());
     }
-    HostCommands.run("mount " + source + " at " + location, "mount", "--bind", source.toString(), target.toString());
+    HostCommands.run(
+        "mount " + source + " at " + location,
+        "mount",
+        "--bind",
+        source.toString(),
+        target.toString());
     if (readOnly) {
-      HostCommands.run("make " + location + " read-only", "mount", "-o", "remount,bind,ro", target.toString());
+      HostCommands.run(
+          "make " + location + " read-only", "mount", "-o", "remount,bind,ro", target.toString());
     }
   }
 
@@ -457,8 +487,17 @@ public final class Service {
       HostMounts.unmountAll(layout.subcontainers());
       Files.createDirectories(layout.subcontainers());
       // a shared mount, so overlays mounted here later show up inside the running container
-      HostCommands.run("share " + layout.subcontainers(), "mount", "--bind", layout.subcontainers().toString(), layout.subcontainers().toString());
-      HostCommands.run("share " + layout.subcontainers(), "mount", "--make-shared", layout.subcontainers().toString());
+      HostCommands.run(
+          "share " + layout.subcontainers(),
+          "mount",
+          "--bind",
+          layout.subcontainers().toString(),
+          layout.subcontainers().toString());
+      HostCommands.run(
+          "share " + layout.subcontainers(),
+          "mount",
+          "--make-shared",
+          layout.subcontainers().toString());
       Files.createDirectories(layout.boot());
       Path init = layout.boot().resolve("init");
       Files.writeString(
@@ -469,10 +508,17 @@ public final class Service {
       Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.setPosixFilePermissions(layout.dir(), PosixFilePermissions.fromString("rwx--x--x"));
       String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
-      HostCommands.run("hand directories to the container", "chown", owner,
-          layout.rpc().toString(), layout.console().toString(), layout.subcontainers().toString(), layout.volumes().toString());
+      HostCommands.run(
+          "hand directories to the container",
+          "chown",
+          owner,
+          layout.rpc().toString(),
+          layout.console().toString(),
+          layout.subcontainers().toString(),
+          layout.volumes().toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare the directories of " + id + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot prepare the directories of " + id + ": " + e.getMessage(), e);
     }
   }
 

@@ -96,6 +96,10 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     return settings;
   }
 
+  PatchDb db() {
+    return db;
+  }
+
   /** Effects without an implementation (they answer "not implemented: <name>"). */
   public List<String> unimplementedEffects() {
     return effects.notImplemented();
@@ -106,8 +110,8 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
   }
 
   /**
-   * Boots the container of every installed package and starts those whose user wanted them
-   * running; forgets installs a crash interrupted. Failures are recorded per package and logged.
+   * Boots the container of every installed package and starts those whose user wanted them running;
+   * forgets installs a crash interrupted. Failures are recorded per package and logged.
    */
   public void startAll() {
     prepareDirs();
@@ -121,18 +125,26 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
         removeLeftovers(id, true);
         continue;
       }
-      boolean wantRunning = e.getValue().path("statusInfo").path("desired").path("main").asText().matches("running|restarting");
+      boolean wantRunning =
+          e.getValue()
+              .path("statusInfo")
+              .path("desired")
+              .path("main")
+              .asText()
+              .matches("running|restarting");
       Service s = service(id);
-      boots.add(Thread.ofVirtual().start(() -> {
-        try {
-          s.boot(Optional.empty());
-          if (wantRunning) {
-            s.startMain();
-          }
-        } catch (RuntimeException ex) {
-          LOG.warn("{} could not be brought back: {}", id, ex.getMessage());
-        }
-      }));
+      boots.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  s.boot(Optional.empty());
+                  if (wantRunning) {
+                    s.startMain();
+                  }
+                } catch (RuntimeException ex) {
+                  LOG.warn("{} could not be brought back: {}", id, ex.getMessage());
+                }
+              }));
     }
     for (Thread t : boots) {
       try {
@@ -204,7 +216,9 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     ReentrantLock lock = packageLocks.computeIfAbsent(id, k -> new ReentrantLock());
     if (!lock.tryLock()) {
       pkg.archive().close();
-      RpcException busy = new RpcException(ErrorKind.INVALID_REQUEST, id + " is already being installed or changed");
+      RpcException busy =
+          new RpcException(
+              ErrorKind.INVALID_REQUEST, id + " is already being installed or changed");
       progress.fail(busy.getMessage());
       throw busy;
     }
@@ -265,7 +279,8 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
         service.shutdown();
       }
       removeLeftovers(id, true);
-      throw new RpcException(ErrorKind.INSTALL_FAILED, "installing " + id + " failed: " + e.getMessage(), e);
+      throw new RpcException(
+          ErrorKind.INSTALL_FAILED, "installing " + id + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -273,7 +288,8 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     String id = pkg.id();
     Service old = services.get(id);
     PackageLayout layout = settings.layout(id);
-    JsonNode oldManifest = db.get(PackageData.pointer(id) + "/stateInfo/manifest").orElse(NODES.nullNode());
+    JsonNode oldManifest =
+        db.get(PackageData.pointer(id) + "/stateInfo/manifest").orElse(NODES.nullNode());
     boolean wasRunning = old.state() instanceof ServiceState.Running;
     progress.start("Unpacking");
     db.mutate(root -> {
@@ -295,11 +311,13 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     } catch (RuntimeException e) {
       PackageLayout.deleteTree(staging);
       restoreInstalled(id, oldManifest);
-      throw new RpcException(ErrorKind.INSTALL_FAILED, "updating " + id + " failed: " + e.getMessage(), e);
+      throw new RpcException(
+          ErrorKind.INSTALL_FAILED, "updating " + id + " failed: " + e.getMessage(), e);
     }
     old.exit(NODES.textNode(pkg.version()));
     // swap everything but the volumes
-    for (String part : List.of("package.s9pk", "javascript.squashfs", "assets.squashfs", "images", "image-meta")) {
+    for (String part :
+        List.of("package.s9pk", "javascript.squashfs", "assets.squashfs", "images", "image-meta")) {
       PackageLayout.deleteTree(layout.dir().resolve(part));
       Path from = staging.resolve(part);
       if (Files.exists(from)) {
@@ -322,7 +340,8 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
       old.boot(Optional.of("update"));
     } catch (RuntimeException e) {
       restoreInstalled(id, pkg.manifestJson());
-      throw new RpcException(ErrorKind.INSTALL_FAILED, "updating " + id + " failed: " + e.getMessage(), e);
+      throw new RpcException(
+          ErrorKind.INSTALL_FAILED, "updating " + id + " failed: " + e.getMessage(), e);
     }
     restoreInstalled(id, pkg.manifestJson());
     old.log().append("startd: updated " + id + " to " + pkg.version());
@@ -376,7 +395,8 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
         Path dir = layout.volumes().resolve(volume);
         if (!Files.isDirectory(dir)) {
           Files.createDirectories(dir);
-          HostCommands.run("hand volume " + volume + " to the container", "chown", owner, dir.toString());
+          HostCommands.run(
+              "hand volume " + volume + " to the container", "chown", owner, dir.toString());
         }
       }
     } catch (IOException e) {
@@ -390,12 +410,13 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     }
     try {
       db.mutate(root -> {
-        PackageData.entry(root, id).ifPresent(entry -> {
-          JsonNode info = entry.path("stateInfo").path("installingInfo");
-          if (info instanceof ObjectNode o) {
-            o.set("progress", progress.toJson());
-          }
-        });
+        PackageData.entry(root, id)
+            .ifPresent(entry -> {
+              JsonNode info = entry.path("stateInfo").path("installingInfo");
+              if (info instanceof ObjectNode o) {
+                o.set("progress", progress.toJson());
+              }
+            });
         return null;
       });
     } catch (RuntimeException e) {
@@ -416,12 +437,13 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
         throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " is not installed");
       }
       db.mutate(root -> {
-        PackageData.entry(root, id).ifPresent(entry -> {
-          JsonNode manifest = PackageData.manifest(entry).orElse(NODES.nullNode());
-          ObjectNode stateInfo = entry.putObject("stateInfo");
-          stateInfo.put("state", "removing");
-          stateInfo.set("manifest", manifest.deepCopy());
-        });
+        PackageData.entry(root, id)
+            .ifPresent(entry -> {
+              JsonNode manifest = PackageData.manifest(entry).orElse(NODES.nullNode());
+              ObjectNode stateInfo = entry.putObject("stateInfo");
+              stateInfo.put("state", "removing");
+              stateInfo.set("manifest", manifest.deepCopy());
+            });
         return null;
       });
       if (s != null) {
@@ -448,7 +470,8 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     }
     List<PortForward> ours = new ArrayList<>();
     Optional<Inet4Address> ip = backend.ip(id);
-    ip.ifPresent(addr -> backend.forwards().stream().filter(f -> f.containerIp().equals(addr)).forEach(ours::add));
+    ip.ifPresent(addr ->
+        backend.forwards().stream().filter(f -> f.containerIp().equals(addr)).forEach(ours::add));
     ours.forEach(backend::unforward);
     try {
       backend.destroy(id);
@@ -457,20 +480,21 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
       LOG.warn("cannot destroy the container of {}: {}", id, e.getMessage());
     }
     db.mutate(root -> {
-      PackageData.entry(root, id).ifPresent(entry -> {
-        PortAllocator ports = new PortAllocator(root);
-        for (JsonNode h : entry.path("hosts")) {
-          for (JsonNode b : h.path("bindings")) {
-            JsonNode net = b.path("net");
-            if (net.path("assignedPort").canConvertToInt()) {
-              ports.release(net.get("assignedPort").asInt());
+      PackageData.entry(root, id)
+          .ifPresent(entry -> {
+            PortAllocator ports = new PortAllocator(root);
+            for (JsonNode h : entry.path("hosts")) {
+              for (JsonNode b : h.path("bindings")) {
+                JsonNode net = b.path("net");
+                if (net.path("assignedPort").canConvertToInt()) {
+                  ports.release(net.get("assignedPort").asInt());
+                }
+                if (net.path("assignedSslPort").canConvertToInt()) {
+                  ports.release(net.get("assignedSslPort").asInt());
+                }
+              }
             }
-            if (net.path("assignedSslPort").canConvertToInt()) {
-              ports.release(net.get("assignedSslPort").asInt());
-            }
-          }
-        }
-      });
+          });
       PackageData.all(root).remove(id);
       return null;
     });
@@ -514,7 +538,8 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
       throw new RpcException(ErrorKind.NOT_FOUND, "no install of " + id + " is in progress");
     }
     throw new RpcException(
-        ErrorKind.INVALID_REQUEST, "the install of " + id + " cannot be cancelled once it has started unpacking");
+        ErrorKind.INVALID_REQUEST,
+        "the install of " + id + " cannot be cancelled once it has started unpacking");
   }
 
   ServiceLog log(String id) {
@@ -529,28 +554,30 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
   // ---- ServiceHost: what effects ask of the service layer ----
 
   @Override
-  public void restart(String packageId) {
+  public void requestRestart(String packageId) {
     Service s = require(packageId);
     // the caller is the package's own runtime: answer it first, restart afterwards
-    Thread.ofVirtual().start(() -> {
-      try {
-        s.restartMain();
-      } catch (RuntimeException e) {
-        LOG.warn("restart of {} requested by itself failed: {}", packageId, e.getMessage());
-      }
-    });
+    Thread.ofVirtual()
+        .start(() -> {
+          try {
+            s.restartMain();
+          } catch (RuntimeException e) {
+            LOG.warn("restart of {} requested by itself failed: {}", packageId, e.getMessage());
+          }
+        });
   }
 
   @Override
-  public void shutdown(String packageId) {
+  public void requestShutdown(String packageId) {
     Service s = require(packageId);
-    Thread.ofVirtual().start(() -> {
-      try {
-        s.stopMain();
-      } catch (RuntimeException e) {
-        LOG.warn("shutdown of {} requested by itself failed: {}", packageId, e.getMessage());
-      }
-    });
+    Thread.ofVirtual()
+        .start(() -> {
+          try {
+            s.stopMain();
+          } catch (RuntimeException e) {
+            LOG.warn("shutdown of {} requested by itself failed: {}", packageId, e.getMessage());
+          }
+        });
   }
 
   @Override
@@ -586,8 +613,10 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
   @Override
   public void forward(String packageId, int hostPort, int internalPort) {
     Inet4Address ip =
-        backend.ip(packageId).orElseThrow(() ->
-            new RpcException(ErrorKind.NETWORK, packageId + " has no container address yet"));
+        backend
+            .ip(packageId)
+            .orElseThrow(() ->
+                new RpcException(ErrorKind.NETWORK, packageId + " has no container address yet"));
     PortForward f = PortForward.tcp(hostPort, ip, internalPort);
     if (!backend.forwards().contains(f)) {
       backend.forward(f);
@@ -596,7 +625,9 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
 
   @Override
   public void unforward(String packageId, int hostPort, int internalPort) {
-    backend.ip(packageId).ifPresent(ip -> backend.unforward(PortForward.tcp(hostPort, ip, internalPort)));
+    backend
+        .ip(packageId)
+        .ifPresent(ip -> backend.unforward(PortForward.tcp(hostPort, ip, internalPort)));
   }
 
   @Override
@@ -626,7 +657,10 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
           .certFor(Set.copyOf(hostnames))
           .leaf(algorithm.equals("ed25519") ? KeyAlgorithm.ED25519 : KeyAlgorithm.ECDSA);
     } catch (RuntimeException e) {
-      throw new RpcException(ErrorKind.OPEN_SSL, "cannot issue a certificate for " + hostnames + ": " + e.getMessage(), e);
+      throw new RpcException(
+          ErrorKind.OPEN_SSL,
+          "cannot issue a certificate for " + hostnames + ": " + e.getMessage(),
+          e);
     }
   }
 

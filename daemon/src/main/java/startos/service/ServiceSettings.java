@@ -29,7 +29,10 @@ public record ServiceSettings(
     Objects.requireNonNull(runtimeImage, "runtimeImage");
     if (!dataDir.isAbsolute() || !runtimeImage.isAbsolute()) {
       throw new IllegalArgumentException(
-          "service data dir and runtime image must be absolute paths: " + dataDir + ", " + runtimeImage);
+          "service data dir and runtime image must be absolute paths: "
+              + dataDir
+              + ", "
+              + runtimeImage);
     }
     Objects.requireNonNull(arch, "arch");
     Objects.requireNonNull(osIp, "osIp");
@@ -48,11 +51,13 @@ public record ServiceSettings(
   }
 
   public ServiceSettings withOsIp(String ip) {
-    return new ServiceSettings(dataDir, runtimeImage, arch, ip, containerRootUid, stopTimeout, initTimeout);
+    return new ServiceSettings(
+        dataDir, runtimeImage, arch, ip, containerRootUid, stopTimeout, initTimeout);
   }
 
   public ServiceSettings withStopTimeout(Duration timeout) {
-    return new ServiceSettings(dataDir, runtimeImage, arch, osIp, containerRootUid, timeout, initTimeout);
+    return new ServiceSettings(
+        dataDir, runtimeImage, arch, osIp, containerRootUid, timeout, initTimeout);
   }
 
   public PackageLayout layout(String packageId) {

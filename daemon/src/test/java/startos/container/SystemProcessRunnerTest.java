@@ -13,7 +13,8 @@ class SystemProcessRunnerTest {
   @Test
   void returnsExitCodeAndKeepsStdoutAndStderrApart() {
     ProcessResult r =
-        runner.run(List.of("sh", "-c", "cat; echo oops >&2; exit 3"), "fed in", Duration.ofSeconds(10));
+        runner.run(
+            List.of("sh", "-c", "cat; echo oops >&2; exit 3"), "fed in", Duration.ofSeconds(10));
 
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.stdout()).isEqualTo("fed in");

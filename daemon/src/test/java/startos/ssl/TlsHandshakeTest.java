@@ -58,7 +58,7 @@ class TlsHandshakeTest {
     SSLContext clientContext = SSLContext.getInstance("TLSv1.3");
     clientContext.init(null, trustManagers.getTrustManagers(), null);
 
-    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
     try (SSLServerSocket server =
         (SSLServerSocket)
             serverContext.getServerSocketFactory().createServerSocket(0, 1, loopback)) {

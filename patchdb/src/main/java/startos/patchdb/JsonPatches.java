@@ -295,6 +295,11 @@ public final class JsonPatches {
     return scoped;
   }
 
+  /** {@link #scope(ArrayNode, JsonPointer)} with the pointer in text form. */
+  public static ArrayNode scope(ArrayNode patch, String pointer) {
+    return scope(patch, JsonPointer.parse(pointer));
+  }
+
   /**
    * JSON equality: numbers compare by numeric value (so 1, 1L and 1.0 are equal), objects ignore
    * key order, arrays compare in order.

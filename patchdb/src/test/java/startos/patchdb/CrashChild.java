@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The child JVM of {@link CrashRecoveryTest}: commits {@link #step} in a loop and prints "id patch"
- * for each revision once {@link PatchDb#mutate} has returned, until it is killed.
+ * The child JVM of {@link CrashRecoveryTest}: once its gate file exists, commits {@link #step} in a
+ * loop and prints "id patch" for each revision once {@link PatchDb#mutate} has returned, until it
+ * is killed. Arguments: database directory, compaction revisions, compaction bytes, gate file.
  */
 public final class CrashChild {
   private CrashChild() {}
@@ -31,9 +33,31 @@ public final class CrashChild {
     pub.put("blob", "x".repeat((int) (n % 40)));
   }
 
-  public static void main(String[] args) {
+  /**
+   * Loads and exercises every class on a scratch database, then waits for the gate file: the test
+   * starts the next child while checking the last one, so JVM start-up is off the critical path.
+   */
+  private static void warmUpThenAwait(Path scratch, Path gate) throws InterruptedException {
+    try (PatchDb warm = PatchDb.open(scratch, new PatchDbOptions(8, 1 << 20))) {
+      for (int i = 0; i < 20; i++) {
+        warm.mutate(root -> {
+          step(root);
+          return null;
+        });
+      }
+      if (warm.dump("").value().toString().isEmpty()) {
+        throw new IllegalStateException("the warm-up database is empty");
+      }
+    }
+    while (!Files.exists(gate)) {
+      Thread.sleep(2);
+    }
+  }
+
+  public static void main(String[] args) throws InterruptedException {
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     PatchDbOptions options = new PatchDbOptions(Integer.parseInt(args[1]), Long.parseLong(args[2]));
+    warmUpThenAwait(Path.of(args[0] + "-warm-" + ProcessHandle.current().pid()), Path.of(args[3]));
     try (PatchDb db = PatchDb.open(Path.of(args[0]), options)) {
       out.println("open " + db.sequence());
       out.flush();

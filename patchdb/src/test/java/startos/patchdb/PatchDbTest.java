@@ -161,6 +161,34 @@ class PatchDbTest {
   }
 
   @Test
+  void readersNeverSeeAHalfAppliedMutation() throws Exception {
+    try (PatchDb db = PatchDb.inMemory()) {
+      Thread writer =
+          Thread.ofPlatform()
+              .start(() -> {
+                for (int i = 1; i <= 2000; i++) {
+                  int value = i;
+                  db.mutate(root -> {
+                    ObjectNode pub = (ObjectNode) root.get("public");
+                    pub.put("a", value);
+                    pub.put("b", value);
+                    return null;
+                  });
+                }
+              });
+      long lastId = 0;
+      while (writer.isAlive() || lastId < 2000) {
+        Dump dump = db.dump("/public");
+        assertThat(dump.value().path("a")).isEqualTo(dump.value().path("b"));
+        assertThat(dump.value().path("a").asLong()).isEqualTo(dump.id());
+        assertThat(dump.id()).isGreaterThanOrEqualTo(lastId);
+        lastId = dump.id();
+      }
+      writer.join();
+    }
+  }
+
+  @Test
   void subscribersGetScopedRevisionsAndNothingForUnrelatedChanges() throws Exception {
     try (PatchDb db = PatchDb.inMemory()) {
       Subscription ui = db.subscribe("/public/ui");

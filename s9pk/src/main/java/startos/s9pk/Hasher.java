@@ -31,26 +31,70 @@ public interface Hasher {
     return parallel(Runtime.getRuntime().availableProcessors());
   }
 
+  /** {@code b3sum} when installed (much faster: SIMD), else {@link #parallel()}. */
+  static Hasher best() {
+    return B3sum.AVAILABLE ? B3sum.HASHER : parallel();
+  }
+
   /**
    * Debian's {@code b3sum} (SIMD) fed through a pipe, for big sections; small ones stay in Java.
    * Empty when {@code b3sum} is not installed.
    */
   static Optional<Hasher> b3sum() {
-    try {
-      Process p = new ProcessBuilder("b3sum", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return Optional.empty();
+    return B3sum.AVAILABLE ? Optional.of(B3sum.HASHER) : Optional.empty();
+  }
+
+  /** Looked up once per JVM. */
+  final class B3sum {
+    static final boolean AVAILABLE = probe();
+    static final Hasher HASHER =
+        (source, position, length) ->
+            length < (4 << 20)
+                ? parallel().hash(source, position, length)
+                : pipe(source, position, length);
+
+    private B3sum() {}
+
+    private static boolean probe() {
+      try {
+        Process p = new ProcessBuilder("b3sum", "--version").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       }
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
     }
-    Hasher small = parallel();
-    return Optional.of((source, position, length) ->
-        length < (4 << 20) ? small.hash(source, position, length) : pipe(source, position, length));
+
+    /** Starts {@code b3sum} on a whole file (it maps the file and uses every core). */
+    static Process start(java.nio.file.Path file) {
+      try {
+        return new ProcessBuilder("b3sum", "--no-names", file.toString()).start();
+      } catch (IOException e) {
+        throw new S9pkException("cannot run b3sum: " + e.getMessage(), e);
+      }
+    }
+
+    static Hash result(Process p, String what) {
+      try {
+        String out;
+        try (InputStream stdout = p.getInputStream()) {
+          out = new String(stdout.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        if (p.waitFor() != 0 || out.length() < 64) {
+          throw new S9pkException("b3sum failed on " + what + " (exit " + p.exitValue() + ")");
+        }
+        return Hash.ofHex(out.substring(0, 64));
+      } catch (IOException e) {
+        throw new S9pkException("cannot read b3sum output: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroy();
+        throw new S9pkException("interrupted while waiting for b3sum", e);
+      }
+    }
   }
 
   private static Hash pipe(ByteSource source, long position, long length) {
@@ -71,19 +115,9 @@ public interface Hasher {
           done += n;
         }
       }
-      String out;
-      try (InputStream stdout = p.getInputStream()) {
-        out = new String(stdout.readAllBytes(), StandardCharsets.US_ASCII).trim();
-      }
-      if (p.waitFor() != 0 || out.length() < 64) {
-        throw new S9pkException("b3sum failed (exit " + p.exitValue() + ")");
-      }
-      return Hash.ofHex(out.substring(0, 64));
+      return B3sum.result(p, "a section at " + position);
     } catch (IOException e) {
       throw new S9pkException("cannot run b3sum: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new S9pkException("interrupted while waiting for b3sum", e);
     }
   }
 }

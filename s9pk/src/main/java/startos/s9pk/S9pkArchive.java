@@ -243,6 +243,11 @@ public final class S9pkArchive implements AutoCloseable {
     };
   }
 
+  /** Hashes every present file with {@link Hasher#best()}; fails naming the first corrupt one. */
+  public void verifyFiles() {
+    verifyFiles(Hasher.best());
+  }
+
   /** Hashes every present file with {@code hasher}; fails naming the first corrupt one. */
   public void verifyFiles(Hasher hasher) {
     for (Map.Entry<String, ArchiveEntry.File> e : files().entrySet()) {

@@ -60,6 +60,7 @@ public final class S9pkBuilder {
   private final DirNode root = new DirNode();
   private boolean priorityOrder = true;
   private int threads = Runtime.getRuntime().availableProcessors();
+  private boolean accelerate = true;
 
   private S9pkBuilder() {}
 
@@ -98,6 +99,15 @@ public final class S9pkBuilder {
   /** Plain name order at the root too, as for a generic merkle archive. */
   public S9pkBuilder priorityOrder(boolean enabled) {
     this.priorityOrder = enabled;
+    return this;
+  }
+
+  /**
+   * Whether big files added by path may be hashed by {@code b3sum} (when installed) while being
+   * copied; the Java hash is used otherwise. On by default.
+   */
+  public S9pkBuilder accelerate(boolean enabled) {
+    this.accelerate = enabled;
     return this;
   }
 
@@ -442,19 +452,27 @@ public final class S9pkBuilder {
       }
       long base = layout.positions().get(f);
       long size = f.content().size();
-      Hash hash =
-          Blake3.hash(
-              f.content(),
-              0,
-              size,
-              threads,
-              (offset, data) -> {
-                sink.write(base + offset, data);
-                synchronized (done) {
-                  done[0] += data.length;
-                  progress.update(done[0], total);
-                }
-              });
+      Hash hash;
+      if (accelerate
+          && size >= ACCELERATE_FROM
+          && f.content() instanceof LazyFile lazy
+          && Hasher.B3sum.AVAILABLE) {
+        hash = copyWithB3sum(lazy, base, sink, done, total, progress);
+      } else {
+        hash =
+            Blake3.hash(
+                f.content(),
+                0,
+                size,
+                threads,
+                (offset, data) -> {
+                  sink.write(base + offset, data);
+                  synchronized (done) {
+                    done[0] += data.length;
+                    progress.update(done[0], total);
+                  }
+                });
+      }
       if (f.content() instanceof LazyFile lazy) {
         lazy.close();
       }
@@ -489,6 +507,40 @@ public final class S9pkBuilder {
     header.putLong(commitment.rootMaxsize()).putLong(Toc.HEADER_SIZE).putLong(rootToc);
     sink.write(0, header.array());
     return commitment;
+  }
+
+  private static final long ACCELERATE_FROM = 16L << 20;
+
+  /** Copies a file while {@code b3sum} hashes it from disk in parallel. */
+  private static Hash copyWithB3sum(
+      LazyFile file, long base, Sink sink, long[] done, long total, Progress progress) {
+    Process b3sum = Hasher.B3sum.start(file.path);
+    try {
+      ByteBuffer buffer = ByteBuffer.allocate(4 << 20);
+      long copied = 0;
+      while (copied < file.size) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), file.size - copied));
+        while (buffer.hasRemaining()) {
+          if (file.read(copied + buffer.position(), buffer) < 0) {
+            throw new S9pkException(file.path + " shrank while it was being packed");
+          }
+        }
+        byte[] data =
+            buffer.position() == buffer.capacity()
+                ? buffer.array()
+                : java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        sink.write(base + copied, data);
+        copied += data.length;
+        synchronized (done) {
+          done[0] += data.length;
+          progress.update(done[0], total);
+        }
+      }
+    } catch (RuntimeException e) {
+      b3sum.destroy();
+      throw e;
+    }
+    return Hasher.B3sum.result(b3sum, file.path.toString());
   }
 
   /** Writes every table of contents below {@code dir} and returns its sighash. */

@@ -73,4 +73,24 @@ class Blake3Test {
     assertThat(b3sum.get().hash(src, 5, data.length - 5))
         .isEqualTo(Hasher.sequential().hash(src, 5, data.length - 5));
   }
+
+  @Test
+  void packingWithTheB3sumAcceleratorGivesTheSameBytes(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Hasher.b3sum().isPresent(), "b3sum is not installed");
+    byte[] data = new byte[(17 << 20) + 3];
+    new Random(17).nextBytes(data);
+    java.nio.file.Path src = dir.resolve("img");
+    java.nio.file.Files.write(src, data);
+    java.nio.file.Path fast = dir.resolve("fast.s9pk");
+    java.nio.file.Path slow = dir.resolve("slow.s9pk");
+    S9pkBuilder.create().add("img", src).accelerate(true).write(fast, VectorTest.key());
+    S9pkBuilder.create().add("img", src).accelerate(false).write(slow, VectorTest.key());
+    assertThat(java.nio.file.Files.mismatch(fast, slow)).isEqualTo(-1);
+    try (S9pkArchive a = S9pkArchive.open(fast)) {
+      a.verifyFiles();
+      a.verifyFiles(Hasher.parallel(2));
+    }
+  }
 }

@@ -64,8 +64,7 @@ class SdkReaderCompatTest {
     try (S9pkArchive a = S9pkArchive.open(pkg)) {
       a.writeFilteredFor("x86_64", filtered);
     }
-    jobs.add(
-        job(filtered, presentFiles(filtered), true, sample(filtered, new Random(2), 80)));
+    jobs.add(job(filtered, presentFiles(filtered), true, sample(filtered, new Random(2), 80)));
     // a file larger than one BLAKE3 piece (tree hashing in parallel)
     Path big = dir.resolve("big.s9pk");
     byte[] bigContent = new byte[(2 << 20) + 4097];

@@ -1,0 +1,16 @@
+/**
+ * One LXC container per service, driven through LXC's command-line tools.
+ *
+ * <p>{@link startos.container.ContainerBackend} is the seam the service lifecycle uses; {@link
+ * startos.container.LxcBackend} implements it with our own configs under a state directory, our own
+ * bridge and {@code table ip} in nftables, and our own cgroup names, so nothing depends on {@code
+ * /etc/lxc/default.conf}, {@code lxcbr0} or systemd (none of which exist on the target machines).
+ *
+ * <p>What the host needs: root, LXC 5 with cgroup v1 controllers (memory, pids, cpu), squashfs,
+ * overlayfs, veth and bridge support, nftables with {@code fib}, and {@code root:100000:65536} in
+ * {@code /etc/subuid} and {@code /etc/subgid}. Containers are unprivileged: uid/gid 0-65535 inside
+ * are 100000-165535 on the host, so root images must be built with {@code mksquashfs -force-uid
+ * 100000 -force-gid 100000}. The state directory and the parents of every bind source must be
+ * traversable (o+x) by uid 100000.
+ */
+package startos.container;

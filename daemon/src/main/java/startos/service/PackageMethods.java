@@ -1,0 +1,287 @@
+package startos.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import startos.effects.PackageData;
+import startos.http.Continuations;
+import startos.http.RestReply;
+import startos.http.WsConnection;
+import startos.install.InstallProgress;
+import startos.logs.LogEntry;
+import startos.logs.ServiceLog;
+import startos.rpc.ErrorKind;
+import startos.rpc.Params;
+import startos.rpc.ProtocolException;
+import startos.rpc.RpcException;
+import startos.rpc.RpcRouter;
+
+/** The {@code package.*} JSON-RPC methods. */
+final class PackageMethods {
+  private static final Logger LOG = LoggerFactory.getLogger(PackageMethods.class);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Duration FRAME_INTERVAL = Duration.ofMillis(200);
+  private static final int DEFAULT_LOG_LIMIT = 50;
+
+  private final ServiceManager manager;
+  private final Continuations continuations;
+
+  PackageMethods(ServiceManager manager, Continuations continuations) {
+    this.manager = manager;
+    this.continuations = continuations;
+  }
+
+  void register(RpcRouter r) {
+    r.register("package.start", (p, c) -> done(() -> manager.start(id(p))));
+    r.register("package.stop", (p, c) -> done(() -> manager.stop(id(p))));
+    r.register("package.restart", (p, c) -> done(() -> manager.restart(id(p))));
+    r.register("package.rebuild", (p, c) -> done(() -> manager.rebuild(id(p))));
+    r.register("package.cancel-install", (p, c) -> done(() -> manager.cancelInstall(id(p))));
+    r.register(
+        "package.uninstall",
+        (p, c) -> {
+          Params params = Params.of(p);
+          manager.uninstall(id(p), params.bool("soft", false), params.bool("force", false));
+          return NODES.nullNode();
+        });
+    r.register(
+        "package.install",
+        (p, c) -> {
+          Params params = Params.of(p);
+          Optional<String> path = params.optionalString("path");
+          if (path.isEmpty()) {
+            throw new RpcException(
+                ErrorKind.REGISTRY,
+                "installing from a registry is not implemented; sideload the .s9pk (package.sideload) or pass 'path'");
+          }
+          Path file = Path.of(path.get());
+          if (!file.isAbsolute() || !Files.isRegularFile(file)) {
+            throw new RpcException(
+                ErrorKind.NOT_FOUND,
+                "no .s9pk file at " + path.get() + " (an absolute path on the server)");
+          }
+          return NODES.textNode(manager.install(file));
+        });
+    r.register("package.sideload", (p, c) -> sideload(c.sessionId()));
+    r.register("package.list", (p, c) -> list());
+    r.register(
+        "package.installed-version",
+        (p, c) -> {
+          String id = id(p);
+          return manager.find(id).isPresent()
+              ? installedManifest(id)
+                  .map(m -> (JsonNode) m.path("version"))
+                  .orElse(NODES.nullNode())
+              : NODES.nullNode();
+        });
+    r.register("package.logs", (p, c) -> logs(p));
+    r.register("package.logs.follow", (p, c) -> follow(p, c.sessionId()));
+  }
+
+  private static JsonNode done(Runnable r) {
+    r.run();
+    return NODES.nullNode();
+  }
+
+  private static String id(JsonNode p) {
+    String id = Params.of(p).string("id");
+    if (!id.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+      throw ProtocolException.invalidParams("'" + id + "' is not a package id");
+    }
+    return id;
+  }
+
+  private Optional<JsonNode> installedManifest(String id) {
+    return manager.db().get(PackageData.pointer(id)).flatMap(PackageData::manifest);
+  }
+
+  private JsonNode list() {
+    ArrayNode out = NODES.arrayNode();
+    JsonNode all = manager.db().get("/public/packageData").orElse(NODES.objectNode());
+    for (Map.Entry<String, JsonNode> e : all.properties()) {
+      ObjectNode o = out.addObject();
+      o.put("id", e.getKey());
+      o.set(
+          "version",
+          PackageData.manifest(e.getValue()).map(m -> m.path("version")).orElse(NODES.nullNode()));
+      o.put("state", PackageData.state(e.getValue()));
+      o.put("status", manager.find(e.getKey()).map(s -> s.state().word()).orElse("down"));
+    }
+    return out;
+  }
+
+  private JsonNode sideload(Optional<String> session) {
+    InstallProgress progress = InstallProgress.sideload();
+    String progressGuid = continuations.addWebSocket(session, ws -> streamProgress(ws, progress));
+    String uploadGuid =
+        continuations.addRest(
+            session,
+            request -> {
+              Path tmp =
+                  Files.createTempFile(
+                      manager.settings().dataDir().resolve("tmp"), "sideload-", ".s9pk");
+              try {
+                progress.start("Uploading");
+                long total = request.contentLength();
+                long done = 0;
+                try (InputStream in = request.body();
+                    OutputStream out = Files.newOutputStream(tmp)) {
+                  byte[] buf = new byte[1 << 20];
+                  int n;
+                  long lastReport = 0;
+                  while ((n = in.read(buf)) > 0) {
+                    out.write(buf, 0, n);
+                    done += n;
+                    if (done - lastReport >= (4 << 20)) {
+                      progress.bytes("Uploading", done, total);
+                      lastReport = done;
+                    }
+                  }
+                }
+                if (total >= 0 && done != total) {
+                  throw new IOException("upload ended after " + done + " of " + total + " bytes");
+                }
+                progress.finish("Uploading");
+              } catch (IOException e) {
+                progress.fail("upload failed: " + e.getMessage());
+                Files.deleteIfExists(tmp);
+                return RestReply.json(400, "{\"error\":" + NODES.textNode(e.getMessage()) + "}");
+              }
+              Thread.ofVirtual()
+                  .name("sideload")
+                  .start(() -> {
+                    try {
+                      manager.install(tmp, progress);
+                    } catch (RuntimeException e) {
+                      LOG.warn("sideloaded install failed: {}", e.getMessage());
+                    } finally {
+                      try {
+                        Files.deleteIfExists(tmp);
+                      } catch (IOException e) {
+                        LOG.debug("cannot delete {}: {}", tmp, e.getMessage());
+                      }
+                    }
+                  });
+              return RestReply.noContent();
+            });
+    ObjectNode o = NODES.objectNode();
+    o.put("upload", uploadGuid);
+    o.put("progress", progressGuid);
+    return o;
+  }
+
+  /** FullProgress frames every 200 ms while something changed, until done or failed. */
+  private static void streamProgress(WsConnection ws, InstallProgress progress) throws Exception {
+    String last = "";
+    while (ws.isOpen()) {
+      String now = progress.toJson().toString();
+      if (!now.equals(last)) {
+        ws.send(now);
+        last = now;
+      }
+      if (progress.failure().isPresent()) {
+        throw new RpcException(ErrorKind.INSTALL_FAILED, progress.failure().get());
+      }
+      if (progress.isComplete()) {
+        String fin = progress.toJson().toString();
+        if (!fin.equals(last)) {
+          ws.send(fin);
+        }
+        return;
+      }
+      Thread.sleep(FRAME_INTERVAL);
+    }
+  }
+
+  private JsonNode logs(JsonNode p) {
+    Params params = Params.of(p);
+    String id = id(p);
+    ServiceLog log = existingLog(id);
+    int limit =
+        (int)
+            Math.max(
+                1, Math.min(10_000, params.optionalLong("limit").orElse((long) DEFAULT_LOG_LIMIT)));
+    Optional<Long> cursor = params.optionalString("cursor").map(PackageMethods::cursor);
+    boolean before = params.bool("before", cursor.isPresent());
+    return ServiceLog.page(log.read(limit, cursor, before, boot(params)));
+  }
+
+  private static Optional<String> boot(Params params) {
+    Optional<JsonNode> boot = params.optionalValue("boot");
+    if (boot.isEmpty() || (boot.get().isIntegralNumber() && boot.get().asLong() == 0)) {
+      return Optional.empty();
+    }
+    if (boot.get().isTextual()) {
+      return Optional.of(boot.get().asText());
+    }
+    if (boot.get().isIntegralNumber()) {
+      return Optional.of(ServiceLog.systemBootId());
+    }
+    throw ProtocolException.invalidParams("parameter 'boot' must be a boot id or a number");
+  }
+
+  private static long cursor(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw ProtocolException.invalidParams("'" + text + "' is not a log cursor from this server");
+    }
+  }
+
+  private ServiceLog existingLog(String id) {
+    if (manager.find(id).isEmpty() && !Files.isDirectory(manager.settings().logsDir(id))) {
+      throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " is not installed");
+    }
+    return manager.log(id);
+  }
+
+  private JsonNode follow(JsonNode p, Optional<String> session) {
+    Params params = Params.of(p);
+    String id = id(p);
+    ServiceLog log = existingLog(id);
+    int limit = (int) Math.max(0, Math.min(10_000, params.optionalLong("limit").orElse(0L)));
+    Optional<String> boot = boot(params);
+    long start = log.end();
+    List<LogEntry> backlog = limit > 0 ? log.read(limit, Optional.empty(), true, boot) : List.of();
+    String guid =
+        continuations.addWebSocket(
+            session,
+            ws -> {
+              LinkedBlockingQueue<LogEntry> queue = new LinkedBlockingQueue<>();
+              try (AutoCloseable sub = log.follow(queue::add)) {
+                for (LogEntry e : backlog) {
+                  ws.send(e.toJson().toString());
+                }
+                for (LogEntry e : log.read(10_000, Optional.of(start), false, boot)) {
+                  ws.send(e.toJson().toString());
+                }
+                while (ws.isOpen()) {
+                  LogEntry e = queue.poll(500, TimeUnit.MILLISECONDS);
+                  if (e != null
+                      && e.cursor() > start
+                      && (boot.isEmpty() || boot.get().equals(e.bootId()))) {
+                    ws.send(e.toJson().toString());
+                  }
+                }
+              }
+            });
+    ObjectNode o = NODES.objectNode();
+    o.put("startCursor", Long.toString(start));
+    o.put("guid", guid);
+    return o;
+  }
+}

@@ -1,0 +1,182 @@
+package startos.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import startos.s9pk.DeveloperKey;
+import startos.s9pk.S9pkBuilder;
+
+/**
+ * Builds the hello-test package (src/test/resources/startos/service/hello/index.js) with the real
+ * SDK: bundled by the container runtime's esbuild, a busybox image, signed with a fresh key.
+ */
+public final class TestPackages {
+  public static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+  public static final Path REPO = ROOT.getParent();
+  public static final Path RUNTIME_DIR = REPO.resolve("container-runtime");
+  public static final Path RUNTIME_IMAGE =
+      RUNTIME_DIR.resolve("build/image/idmapped/rootfs.squashfs");
+  private static final Path OUT = ROOT.resolve("target/test-packages");
+  private static final DeveloperKey KEY = DeveloperKey.generate();
+
+  private TestPackages() {}
+
+  /** Options of one build. */
+  public record Variant(String version, String other, boolean initFails, boolean stubborn) {
+    public static Variant v1() {
+      return new Variant("1.0.0:0", "0.9.0:0", false, false);
+    }
+
+    public static Variant v09() {
+      return new Variant("0.9.0:0", "", false, false);
+    }
+
+    public String fileName() {
+      return "hello-test-"
+          + version.replace(':', '_')
+          + (initFails ? "-initfails" : "")
+          + (stubborn ? "-stubborn" : "")
+          + ".s9pk";
+    }
+  }
+
+  /** Whether the tools to build and run packages are here (node, esbuild, the runtime image). */
+  public static boolean available() {
+    return Files.isRegularFile(RUNTIME_IMAGE)
+        && Files.isExecutable(RUNTIME_DIR.resolve("node_modules/.bin/esbuild"))
+        && Files.isExecutable(Path.of("/bin/busybox"));
+  }
+
+  public static synchronized Path build(Variant v) {
+    try {
+      Files.createDirectories(OUT);
+      Path out = OUT.resolve(v.fileName());
+      if (Files.exists(out)) {
+        return out;
+      }
+      Path work = Files.createTempDirectory(OUT, "build-");
+      String src =
+          Files.readString(ROOT.resolve("src/test/resources/startos/service/hello/index.js"))
+              .replace("__VERSION__", v.version())
+              .replace("__OTHER__", v.other())
+              .replace("__INIT_FAILS__", Boolean.toString(v.initFails()))
+              .replace("__STUBBORN__", Boolean.toString(v.stubborn()));
+      Files.writeString(work.resolve("src.js"), src);
+      Path js = work.resolve("js");
+      Files.createDirectories(js);
+      run(
+          List.of(
+              RUNTIME_DIR.resolve("node_modules/.bin/esbuild").toString(),
+              work.resolve("src.js").toString(),
+              "--bundle",
+              "--platform=node",
+              "--log-level=error",
+              "--outfile=" + js.resolve("index.js")),
+          RUNTIME_DIR.resolve("node_modules").toString());
+      String manifest =
+          run(
+              List.of(
+                  "node",
+                  "-e",
+                  "process.stdout.write(JSON.stringify(require(process.argv[1]).manifest))",
+                  js.resolve("index.js").toString()),
+              "");
+      manifest = manifest.replace("{\"dockerTag\":\"busybox:latest\"}", "\"packed\"");
+      Path jsSquash = work.resolve("javascript.squashfs");
+      squash(js, jsSquash);
+      Path image = work.resolve("image");
+      for (String d : List.of("bin", "etc", "tmp", "proc", "dev", "sys", "data")) {
+        Files.createDirectories(image.resolve(d));
+      }
+      Files.copy(Path.of("/bin/busybox"), image.resolve("bin/busybox"));
+      for (String a :
+          List.of(
+              "sh", "httpd", "mkdir", "echo", "sleep", "cat", "test", "[", "ls", "touch", "true")) {
+        Files.createSymbolicLink(image.resolve("bin").resolve(a), Path.of("busybox"));
+      }
+      Files.writeString(image.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+      Files.writeString(image.resolve("etc/group"), "root:x:0:\n");
+      Path imageSquash = work.resolve("main.squashfs");
+      squash(image, imageSquash);
+      S9pkBuilder.create()
+          .add("manifest.json", manifest.getBytes(StandardCharsets.UTF_8))
+          .add("icon.png", new byte[] {(byte) 0x89, 'P', 'N', 'G'})
+          .add("LICENSE.md", "MIT".getBytes(StandardCharsets.UTF_8))
+          .add("javascript.squashfs", jsSquash)
+          .add("images/x86_64/main.squashfs", imageSquash)
+          .add(
+              "images/x86_64/main.json",
+              "{\"workdir\":\"/\",\"user\":\"root\"}".getBytes(StandardCharsets.UTF_8))
+          .add("images/x86_64/main.env", "PATH=/bin\n".getBytes(StandardCharsets.UTF_8))
+          .write(out, KEY);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A signed package of the same content with a manifest for another architecture only. */
+  public static Path buildForArch(String arch) {
+    Path out = OUT.resolve("hello-test-" + arch + ".s9pk");
+    if (Files.exists(out)) {
+      return out;
+    }
+    Path base = build(Variant.v1());
+    try (var archive = startos.s9pk.S9pkArchive.open(base)) {
+      String manifest =
+          new String(archive.read("manifest.json"), StandardCharsets.UTF_8)
+              .replace(
+                  "\"arch\":[\"x86_64\"],\"emulateMissingAs\":\"x86_64\"",
+                  "\"arch\":[\"" + arch + "\"],\"emulateMissingAs\":null");
+      S9pkBuilder.create()
+          .add("manifest.json", manifest.getBytes(StandardCharsets.UTF_8))
+          .add("icon.png", archive.read("icon.png"))
+          .add("LICENSE.md", archive.read("LICENSE.md"))
+          .add("javascript.squashfs", archive.read("javascript.squashfs"))
+          .add("images/" + arch + "/main.squashfs", archive.read("images/x86_64/main.squashfs"))
+          .add("images/" + arch + "/main.json", archive.read("images/x86_64/main.json"))
+          .add("images/" + arch + "/main.env", archive.read("images/x86_64/main.env"))
+          .write(out, KEY);
+      return out;
+    }
+  }
+
+  private static void squash(Path dir, Path out) {
+    run(
+        List.of(
+            "mksquashfs",
+            dir.toString(),
+            out.toString(),
+            "-noappend",
+            "-quiet",
+            "-no-progress",
+            "-comp",
+            "gzip"),
+        "");
+  }
+
+  private static String run(List<String> command, String nodePath) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+      if (!nodePath.isEmpty()) {
+        pb.environment().put("NODE_PATH", nodePath);
+      }
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(command.get(0) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
