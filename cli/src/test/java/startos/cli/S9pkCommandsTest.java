@@ -188,4 +188,25 @@ class S9pkCommandsTest {
             pkg.resolve("instructions.md").toString(),
             pkg.resolve("assets").toString());
   }
+
+  @Test
+  void officialSdkReaderAcceptsThePackedArchive() throws Exception {
+    Path compat = Path.of("..", "test-tools", "sdk-compat").toAbsolutePath().normalize();
+    assumeTrue(
+        Files.isDirectory(compat.resolve("node_modules/@start9labs/start-sdk")),
+        "test-tools/sdk-compat has no node_modules (npm ci there first)");
+    Path out = packed();
+    String arch = TestPackage.hostArch();
+    Path jobs = dir.resolve("jobs.json");
+    Files.writeString(
+        jobs,
+        "[{\"path\":\""
+            + out
+            + "\",\"sdk\":true,\"positions\":[0,3,40,160,400],\"files\":[\"manifest.json\",\"icon.png\","
+            + "\"LICENSE.md\",\"javascript.squashfs\",\"images/"
+            + arch
+            + "/main.squashfs\"]}]");
+    String result = TestPackage.run(compat, "node", "s9pk-verify.mjs", jobs.toString());
+    assertThat(result.strip()).isEqualTo("{\"path\":\"" + out + "\",\"ok\":true,\"accepted\":[]}");
+  }
 }

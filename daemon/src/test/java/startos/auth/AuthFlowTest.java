@@ -54,7 +54,8 @@ class AuthFlowTest {
       JsonNode error = RunningDaemon.parse(response.body()).get("error");
       assertThat(error.get("code").asInt()).isEqualTo(7);
       assertThat(error.get("message").asText()).isEqualTo("Incorrect Password");
-      assertThat(daemon.startd().db().get("/private/sessions")).isEmpty();
+      assertThat(daemon.startd().db().get("/private/sessions").map(JsonNode::size).orElse(0))
+          .isZero();
     }
   }
 
@@ -80,7 +81,8 @@ class AuthFlowTest {
           daemon.post(login(RunningDaemon.PASSWORD, true), Optional.empty());
       String token = RunningDaemon.parse(response.body()).at("/result/session").asText();
       String cookie = "session=" + token;
-      assertThat(daemon.startd().db().get("/private/sessions")).isEmpty();
+      assertThat(daemon.startd().db().get("/private/sessions").map(JsonNode::size).orElse(0))
+          .isZero();
       JsonNode list = daemon.call("auth.session.list", "{}", Optional.of(cookie)).get("result");
       assertThat(list.get("current").asText()).isEqualTo(SessionToken.of(token).hashedId());
       assertThat(list.get("sessions").has(SessionToken.of(token).hashedId())).isTrue();
@@ -158,6 +160,26 @@ class AuthFlowTest {
       assertThat(jwk.get("x").asText()).matches("[A-Za-z0-9_-]{43}");
       assertThat(jwk.get("y").asText()).matches("[A-Za-z0-9_-]{43}");
       assertThat(jwk.has("d")).isFalse();
+    }
+  }
+
+  @Test
+  void aPasswordEncryptedToTheServerPubkeyLogsIn() throws Exception {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      JsonNode jwk = daemon.call("auth.get-pubkey", "{}").get("result");
+      String sealed = JweSealer.seal(jwk, RunningDaemon.PASSWORD).toString();
+      JsonNode ok = daemon.call("auth.login", "{\"password\":{\"encrypted\":" + sealed + "}}");
+      assertThat(ok.at("/result/session").asText()).matches("[a-z2-7]{26}");
+      String wrong = JweSealer.seal(jwk, "not the password").toString();
+      assertThat(
+              daemon
+                  .call("auth.login", "{\"password\":{\"encrypted\":" + wrong + "}}")
+                  .at("/error/code")
+                  .asInt())
+          .isEqualTo(7);
+      assertThat(
+              daemon.call("auth.login", "{\"password\":{\"secret\":1}}").at("/error/code").asInt())
+          .isEqualTo(-32602);
     }
   }
 
