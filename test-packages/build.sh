@@ -31,11 +31,13 @@ bundle() { # <pkg> <out-file> <hello-world release>
   "$BIN/esbuild" "$1/startos/index.ts" --bundle --platform=node --target=node20 --format=cjs \
     --log-level=warning --outfile="$2" --define:process.env.HELLO_WORLD_RELEASE="\"$3\""
 }
+rebuilt=
 for pkg in "${PACKAGES[@]}"; do
   if stale "$pkg/javascript/index.js" "$pkg/startos" "$pkg/package.json" "$pkg/tsconfig.json" \
     node_modules/.ci-done ||
     { [ "$pkg" = hello-world ] && [ ! -f hello-world/build/v1.0.0/javascript/index.js ]; }; then
     log "type-check and bundle $pkg"
+    rebuilt=yes
     (cd "$pkg" && "../$BIN/tsc" --noEmit -p .)
     rm -rf "$pkg/javascript"
     bundle "$pkg" "$pkg/javascript/index.js" 1.1.0
@@ -49,6 +51,10 @@ for pkg in "${PACKAGES[@]}"; do
     fi
   fi
 done
+
+if [ -n "$rebuilt" ]; then
+  node check-bundles.mjs
+fi
 
 # 3. image root filesystems: /bin/busybox plus one symlink per applet
 if [ ! -x "$BUSYBOX" ]; then

@@ -59,6 +59,17 @@ class HelpersTest {
   }
 
   @Test
+  void onATerminalProgressRedrawsOneLine() {
+    StringWriter w = new StringWriter();
+    ProgressLine tty = new ProgressLine(new PrintWriter(w), true);
+    tty.phase("Writing");
+    tty.bytes(1024L * 1024, 1024L * 1024);
+    tty.done("packed");
+    assertThat(w.toString())
+        .isEqualTo("\rWriting...\r\033[KWriting: 100% (1.0/1.0 MiB)" + "\npacked\n");
+  }
+
+  @Test
   void localCookieIsOnlyForLoopbackHosts() {
     assertThat(LocalAuth.isLoopback(URI.create("http://127.0.0.1:8080"))).isTrue();
     assertThat(LocalAuth.isLoopback(URI.create("http://localhost"))).isTrue();

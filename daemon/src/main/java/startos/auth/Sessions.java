@@ -66,9 +66,16 @@ public final class Sessions {
     }
     String id = SessionToken.hash(token);
     Instant now = clock.instant();
-    ObjectNode eph = ephemeral.get(id);
-    if (eph != null) {
-      eph.put("lastActive", now.toString());
+    // records are replaced, never edited in place: readers may be copying them concurrently
+    ObjectNode touched =
+        ephemeral.computeIfPresent(
+            id,
+            (key, record) -> {
+              ObjectNode copy = record.deepCopy();
+              copy.put("lastActive", now.toString());
+              return copy;
+            });
+    if (touched != null) {
       return Optional.of(id);
     }
     if (db.get(POINTER + "/" + id).isEmpty()) {

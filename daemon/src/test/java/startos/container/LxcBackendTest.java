@@ -218,6 +218,39 @@ class LxcBackendTest {
   }
 
   @Test
+  void cleanupAllUnmountsWhatACrashMidStartLeftAndDeletesTheStateButNotTheAddresses()
+      throws Exception {
+    Path dir = settings.containersDir().resolve("half");
+    Files.createDirectories(dir.resolve("lower"));
+    Files.createDirectories(dir.resolve("rootfs"));
+    Files.writeString(
+        tmp.resolve("mountinfo"),
+        "1 0 0:1 / / rw - ext4 /dev/root rw\n"
+            + "2 1 7:0 / "
+            + dir.resolve("lower")
+            + " ro - squashfs /dev/loop0 ro\n"
+            + "3 1 0:9 / "
+            + dir.resolve("rootfs")
+            + " rw - overlay overlay rw\n");
+    backend.start(ContainerSpec.of("kept", image, "/init.sh"));
+    var kept = backend.ip("kept").orElseThrow();
+
+    backend.cleanupAll();
+
+    assertThat(runner.named("umount"))
+        .startsWith(
+            List.of("umount", settings.containersDir().resolve("kept/rootfs").toString()),
+            List.of("umount", settings.containersDir().resolve("kept/lower").toString()))
+        .contains(
+            List.of("umount", dir.resolve("rootfs").toString()),
+            List.of("umount", dir.resolve("lower").toString()));
+    assertThat(new MountTable(tmp.resolve("mountinfo")).under(settings.stateDir())).isEmpty();
+    assertThat(settings.containersDir()).doesNotExist();
+    assertThat(backend.containers()).isEmpty();
+    assertThat(backend.ip("kept")).contains(kept);
+  }
+
+  @Test
   void cleanupAllKillsWhatIsLeftInOurCgroupsOnly() throws Exception {
     Path ours = Files.createDirectories(cgroupRoot.resolve("memory/startos.monitor.old"));
     Path theirs = Files.createDirectories(cgroupRoot.resolve("memory/lxc.payload.other"));

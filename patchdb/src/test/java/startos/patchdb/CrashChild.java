@@ -34,11 +34,12 @@ public final class CrashChild {
   }
 
   /**
-   * Loads and exercises every class on a scratch database, then waits for the gate file: the test
-   * starts the next child while checking the last one, so JVM start-up is off the critical path.
+   * Loads and exercises the classes on an in-memory database, then waits for the gate file: the
+   * test starts the next child while checking the last one, so JVM start-up is off the critical
+   * path.
    */
-  private static void warmUpThenAwait(Path scratch, Path gate) throws InterruptedException {
-    try (PatchDb warm = PatchDb.open(scratch, new PatchDbOptions(8, 1 << 20))) {
+  private static void warmUpThenAwait(Path gate) throws InterruptedException {
+    try (PatchDb warm = PatchDb.inMemory()) {
       for (int i = 0; i < 20; i++) {
         warm.mutate(root -> {
           step(root);
@@ -57,7 +58,7 @@ public final class CrashChild {
   public static void main(String[] args) throws InterruptedException {
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     PatchDbOptions options = new PatchDbOptions(Integer.parseInt(args[1]), Long.parseLong(args[2]));
-    warmUpThenAwait(Path.of(args[0] + "-warm-" + ProcessHandle.current().pid()), Path.of(args[3]));
+    warmUpThenAwait(Path.of(args[3]));
     try (PatchDb db = PatchDb.open(Path.of(args[0]), options)) {
       out.println("open " + db.sequence());
       out.flush();

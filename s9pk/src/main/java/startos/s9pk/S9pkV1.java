@@ -1,7 +1,7 @@
 package startos.s9pk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.cbor.CBORMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,8 @@ import org.bouncycastle.crypto.signers.Ed25519phSigner;
 
 /**
  * A legacy (StartOS 0.3) version 1 s9pk, read only to convert it: magic {@code 3b 3b 01}, key,
- * Ed25519ph signature over everything after the table of contents, and labelled sections
- * (manifest as CBOR, license, instructions, icon, docker_images, assets, scripts).
+ * Ed25519ph signature over everything after the table of contents, and labelled sections (manifest
+ * as CBOR, license, instructions, icon, docker_images, assets, scripts).
  */
 public final class S9pkV1 implements AutoCloseable {
   static final List<String> REQUIRED =
