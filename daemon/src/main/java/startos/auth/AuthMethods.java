@@ -23,12 +23,22 @@ public final class AuthMethods {
   private final Sessions sessions;
   private final LoginRateLimiter limiter;
   private final EncryptionKey key;
+  private final PasswordDecryptor decryptor;
 
-  public AuthMethods(PatchDb db, Sessions sessions, LoginRateLimiter limiter, EncryptionKey key) {
+  /**
+   * @param decryptor opens {@code {"encrypted": JWE}} passwords sealed to {@code key}
+   */
+  public AuthMethods(
+      PatchDb db,
+      Sessions sessions,
+      LoginRateLimiter limiter,
+      EncryptionKey key,
+      PasswordDecryptor decryptor) {
     this.db = db;
     this.sessions = sessions;
     this.limiter = limiter;
     this.key = key;
+    this.decryptor = decryptor;
   }
 
   public void register(RpcRouter router) {
@@ -95,13 +105,16 @@ public final class AuthMethods {
     }
   }
 
-  /** A password param: a plain string (StartOS's encrypted JWE form is not accepted yet). */
-  private static String password(Params params, String name) {
+  /** A password param: a string, or StartOS's {@code {"encrypted": JWE}} form. */
+  private String password(Params params, String name) {
     Optional<JsonNode> value = params.optionalValue(name);
     if (value.isPresent() && value.get().isObject()) {
-      throw ProtocolException.invalidParams(
-          "parameter '%s': encrypted passwords are not supported by this server; send the password as a string over loopback or HTTPS"
-              .formatted(name));
+      JsonNode jwe = value.get().get("encrypted");
+      if (jwe == null || jwe.isNull()) {
+        throw ProtocolException.invalidParams(
+            "parameter '%s' must be a string or {\"encrypted\": <JWE>}".formatted(name));
+      }
+      return decryptor.decrypt(jwe);
     }
     return params.string(name);
   }

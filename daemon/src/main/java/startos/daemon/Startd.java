@@ -31,6 +31,7 @@ import startos.server.ServerApi;
 import startos.setup.InfoPage;
 import startos.setup.InitialDb;
 import startos.setup.SetupApi;
+import startos.setup.SetupEncryption;
 
 /**
  * The composition root: builds every part of startd by hand, in dependency order, and tears it down
@@ -98,8 +99,9 @@ public final class Startd implements AutoCloseable {
 
     RpcRouter router = new RpcRouter();
     new CoreMethods(state::get).register(router);
-    new AuthMethods(db, sessions, new LoginRateLimiter(clock), EncryptionKey.generate())
-        .register(router);
+    EncryptionKey key = EncryptionKey.generate();
+    SetupEncryption jwe = new SetupEncryption(key.keyPair());
+    new AuthMethods(db, sessions, new LoginRateLimiter(clock), key, jwe::decrypt).register(router);
     new DbMethods(db, continuations).register(router);
     // feature wiring: the setup wizard, server.* and notification.* (startos.setup, .server,
     // .notification; the local CA in startos.ssl is used by setup)

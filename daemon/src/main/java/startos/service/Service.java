@@ -238,6 +238,8 @@ public final class Service {
         expectingExit = true;
         try {
           client.call("exit", params, settings.initTimeout());
+          // the runtime stopped main itself and exits after answering
+          state = new ServiceState.Idle();
         } catch (RuntimeException e) {
           log.append("startd: uninit of " + id + " failed: " + e.getMessage());
           LOG.warn("{}: exit failed: {}", id, e.getMessage());

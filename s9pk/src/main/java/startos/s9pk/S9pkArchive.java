@@ -80,7 +80,7 @@ public final class S9pkArchive implements AutoCloseable {
       header.get(magic);
       if (Arrays.equals(magic, Toc.MAGIC_V1)) {
         throw new S9pkException(
-            "this is a version 1 s9pk; convert it to version 2 first (S9pkV1.convert)");
+            "this is a version 1 s9pk; convert it to version 2 first (S9pkV1 + V1Conversion)");
       }
       if (!Arrays.equals(magic, Toc.MAGIC_V2)) {
         throw new S9pkException("not an s9pk: the file does not start with 3b 3b 02");

@@ -1,0 +1,266 @@
+package startos.effects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import startos.patchdb.PatchDb;
+
+/** host.sock as a package sees it: one JSON line in, one out, over a real Unix socket. */
+class EffectServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PKG = "hello-test";
+
+  @TempDir Path dir;
+  private PatchDb db;
+  private FakeHost host;
+  private Watches watches;
+  private EffectServer server;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    db = PatchDb.inMemory();
+    db.mutate(root -> {
+      ObjectNode entry = PackageData.all(root).putObject(PKG);
+      ObjectNode stateInfo = entry.putObject("stateInfo");
+      stateInfo.put("state", "installed");
+      stateInfo.putObject("manifest").put("id", PKG).putArray("volumes").add("main");
+      ObjectNode status = entry.putObject("statusInfo");
+      status.putObject("health");
+      status.putObject("desired").put("main", "stopped");
+      return null;
+    });
+    Files.createDirectories(dir.resolve("volumes/main/sub"));
+    host = new FakeHost(dir.resolve("volumes"));
+    watches = new Watches(host);
+    server =
+        EffectServer.start(
+            PKG, dir.resolve("host.sock"), -1, StandardEffects.table(db, host, watches));
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+    db.close();
+  }
+
+  private JsonNode call(String line) throws IOException {
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(dir.resolve("host.sock")));
+      ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+      return JSON.readTree(in.readLine());
+    }
+  }
+
+  private JsonNode call(String method, String params) throws IOException {
+    return call("{\"id\":7,\"method\":\"" + method + "\",\"params\":" + params + "}");
+  }
+
+  @Test
+  void anEffectWithoutImplementationSaysSoInsteadOfSucceeding() throws IOException {
+    JsonNode r = call("plugin.url.register", "{\"tableAction\":\"x\"}");
+    assertThat(r.path("error").path("code").asInt()).isEqualTo(-32601);
+    assertThat(r.path("error").path("message").asText()).isEqualTo("not implemented: plugin.url.register");
+    assertThat(r.path("id").asInt()).isEqualTo(7);
+  }
+
+  @Test
+  void badParamsGetASpecificErrorAndTheServerKeepsAnswering() throws IOException {
+    JsonNode r = call("set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"great\"}");
+    assertThat(r.path("error").path("code").asInt()).isEqualTo(-32602);
+    assertThat(r.path("error").path("message").asText()).contains("'result'").contains("great");
+    r = call("set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"failure\"}");
+    assertThat(r.path("error").path("message").asText()).contains("needs a message");
+    JsonNode garbage = call("this is not json");
+    assertThat(garbage.path("error").path("code").asInt()).isEqualTo(-32700);
+    r = call("set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"success\",\"message\":null}");
+    assertThat(r.has("result")).isTrue();
+    assertThat(db.get("/public/packageData/" + PKG + "/statusInfo/health/web/result").orElseThrow().asText())
+        .isEqualTo("success");
+  }
+
+  @Test
+  void bindAssignsAnEphemeralPortForARestrictedOneForwardsItAndKeepsItOnRebind() throws IOException {
+    String bind = "{\"id\":\"ui\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}";
+    assertThat(call("bind", bind).has("result")).isTrue();
+    JsonNode net = call("get-service-port-forward", "{\"hostId\":\"ui\",\"internalPort\":80}").path("result");
+    int port = net.path("assignedPort").asInt();
+    assertThat(port).isBetween(49152, 65535);
+    assertThat(host.forwards).containsExactly("+" + port + "->80");
+    call("bind", bind);
+    assertThat(call("get-service-port-forward", "{\"hostId\":\"ui\",\"internalPort\":80}").at("/result/assignedPort").asInt())
+        .isEqualTo(port);
+    String bindFree = "{\"id\":\"api\",\"internalPort\":8080,\"preferredExternalPort\":18080,\"addSsl\":null,\"secure\":null}";
+    call("bind", bindFree);
+    assertThat(db.get("/public/packageData/" + PKG + "/hosts/api/bindings/8080/net/assignedPort").orElseThrow().asInt())
+        .isEqualTo(18080);
+    call("clear-bindings", "{\"except\":[{\"id\":\"api\",\"internalPort\":8080}]}");
+    assertThat(host.forwards).contains("-" + port + "->80");
+    assertThat(db.get("/private/availablePorts").orElseThrow().has(Integer.toString(port))).isFalse();
+    assertThat(db.get("/private/availablePorts").orElseThrow().has("18080")).isTrue();
+  }
+
+  @Test
+  void interfacesAreRecordedUnderTheirBinding() throws IOException {
+    call("bind", "{\"id\":\"ui\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}");
+    String iface =
+        "{\"id\":\"web\",\"name\":\"Web\",\"description\":\"d\",\"masked\":false,\"type\":\"ui\","
+            + "\"addressInfo\":{\"username\":null,\"hostId\":\"ui\",\"internalPort\":80,\"scheme\":\"http\",\"sslScheme\":\"https\",\"suffix\":\"\"}}";
+    assertThat(call("export-service-interface", iface).has("result")).isTrue();
+    assertThat(call("list-service-interfaces", "{}").at("/result/web/name").asText()).isEqualTo("Web");
+    assertThat(call("get-service-interface", "{\"serviceInterfaceId\":\"web\"}").at("/result/type").asText()).isEqualTo("ui");
+    call("clear-service-interfaces", "{\"except\":[]}");
+    assertThat(call("get-service-interface", "{\"serviceInterfaceId\":\"web\"}").path("result").isNull()).isTrue();
+    JsonNode orphan = call("export-service-interface", iface.replace("\"internalPort\":80", "\"internalPort\":81"));
+    assertThat(orphan.at("/error/message").asText()).contains("call bind first");
+  }
+
+  @Test
+  void mountRefusesPathsThatLeaveTheVolume() throws IOException {
+    Files.createSymbolicLink(dir.resolve("volumes/main/escape"), Path.of("/etc"));
+    String base = "{\"location\":\"/media/startos/subcontainers/G/data\",\"target\":{\"packageId\":\"hello-test\",\"volumeId\":\"main\",\"readonly\":true,\"idmap\":[],\"subpath\":";
+    assertThat(call("mount", base + "\"../../etc\"}}").at("/error/message").asText()).contains("'..'");
+    assertThat(call("mount", base + "\"/etc\"}}").at("/error/message").asText()).contains("absolute");
+    assertThat(call("mount", base + "\"escape\"}}").at("/error/message").asText()).contains("outside the volume");
+    assertThat(call("mount", base.replace("\"main\"", "\"other\"") + "null}}").at("/error/message").asText())
+        .contains("no volume named other");
+    assertThat(host.mounts).isEmpty();
+    assertThat(call("mount", base + "\"sub\"}}").has("result")).isTrue();
+    assertThat(host.mounts).containsExactly(dir.resolve("volumes/main/sub").toRealPath() + " ro");
+  }
+
+  @Test
+  void aWatchedStatusFiresItsCallbackOnceWhenTheStatusChanges() throws IOException {
+    JsonNode status = call("get-status", "{\"callback\":42}").path("result");
+    assertThat(status.at("/desired/main").asText()).isEqualTo("stopped");
+    watches.recheck();
+    assertThat(host.callbacks).isEmpty();
+    call("set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"starting\",\"message\":null}");
+    watches.recheck();
+    watches.recheck();
+    assertThat(host.callbacks).containsExactly(42L);
+    call("get-status", "{\"callback\":43}");
+    call("clear-callbacks", "{\"only\":[43]}");
+    call("set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"success\",\"message\":null}");
+    watches.recheck();
+    assertThat(host.callbacks).containsExactly(42L);
+  }
+
+  @Test
+  void dataVersionActionsAndManifestRoundTrip() throws IOException {
+    assertThat(call("get-data-version", "{}").path("result").isNull()).isTrue();
+    call("set-data-version", "{\"version\":\"1.0.0:0\"}");
+    assertThat(call("get-data-version", "{}").path("result").asText()).isEqualTo("1.0.0:0");
+    call("action.export", "{\"id\":\"hello\",\"metadata\":{\"name\":\"Hello\"}}");
+    call("action.export", "{\"id\":\"bye\",\"metadata\":{\"name\":\"Bye\"}}");
+    call("action.clear", "{\"except\":[\"hello\"]}");
+    assertThat(db.get("/public/packageData/" + PKG + "/actions").orElseThrow().fieldNames())
+        .toIterable()
+        .containsExactly("hello");
+    assertThat(call("get-service-manifest", "{\"packageId\":\"hello-test\"}").at("/result/id").asText()).isEqualTo(PKG);
+    assertThat(call("get-service-manifest", "{\"packageId\":\"nope\"}").at("/error/message").asText())
+        .contains("nope is not installed");
+    assertThat(call("get-installed-packages", "{}").path("result").get(0).asText()).isEqualTo(PKG);
+    assertThat(call("get-os-ip", "{}").path("result").asText()).isEqualTo("10.0.3.1");
+  }
+
+  /** Records what effects asked of the service layer. */
+  static final class FakeHost implements ServiceHost {
+    final Path volumes;
+    final List<String> forwards = new ArrayList<>();
+    final List<String> mounts = new ArrayList<>();
+    final List<Long> callbacks = new ArrayList<>();
+
+    FakeHost(Path volumes) {
+      this.volumes = volumes;
+    }
+
+    @Override
+    public void requestRestart(String packageId) {}
+
+    @Override
+    public void requestShutdown(String packageId) {}
+
+    @Override
+    public List<String> createFs(String packageId, String imageId, Optional<String> name) {
+      return List.of("/media/startos/subcontainers/G", "G");
+    }
+
+    @Override
+    public void destroyFs(String packageId, String guid) {}
+
+    @Override
+    public void mount(String packageId, Path source, String location, boolean readOnly) {
+      mounts.add(source + (readOnly ? " ro" : " rw"));
+    }
+
+    @Override
+    public Path volumesDir(String packageId) {
+      return volumes;
+    }
+
+    @Override
+    public Optional<String> containerIp(String packageId) {
+      return Optional.of("10.0.3.5");
+    }
+
+    @Override
+    public String osIp() {
+      return "10.0.3.1";
+    }
+
+    @Override
+    public void forward(String packageId, int hostPort, int internalPort) {
+      forwards.add("+" + hostPort + "->" + internalPort);
+    }
+
+    @Override
+    public void unforward(String packageId, int hostPort, int internalPort) {
+      forwards.add("-" + hostPort + "->" + internalPort);
+    }
+
+    @Override
+    public void notify(String packageId, String level, String title, String message, JsonNode data) {}
+
+    @Override
+    public List<String> certificateChain(List<String> hostnames, String algorithm) {
+      return List.of("leaf", "intermediate", "root");
+    }
+
+    @Override
+    public String certificateKey(List<String> hostnames, String algorithm) {
+      return "key";
+    }
+
+    @Override
+    public void setInitProgress(String packageId, JsonNode progress) {}
+
+    @Override
+    public boolean fireCallback(String packageId, long callbackId, JsonNode args) {
+      callbacks.add(callbackId);
+      return true;
+    }
+  }
+}
