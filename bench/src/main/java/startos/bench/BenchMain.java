@@ -22,7 +22,8 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || args[0].equals("--help") || !BENCHMARKS.containsKey(args[0])) {
-      System.out.println("usage: bin/bench NAME [ARGS]   where NAME is one of " + BENCHMARKS.keySet());
+      System.out.println(
+          "usage: bin/bench NAME [ARGS]   where NAME is one of " + BENCHMARKS.keySet());
       System.exit(args.length == 0 || args[0].equals("--help") ? 0 : 2);
     }
     String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);

@@ -80,11 +80,11 @@ public final class S9pkBench {
     long archiveBytes = Files.size(archive);
     report("b3sum on the archive file", archiveBytes, b3sum.get());
     double b3Mbps = archiveBytes / b3sum.get() / 1e6;
-    System.out.printf(
-        "ratio verify/b3sum = %.2f (goal >= 0.50)%n", verifyMbps / b3Mbps);
+    System.out.printf("ratio verify/b3sum = %.2f (goal >= 0.50)%n", verifyMbps / b3Mbps);
   }
 
-  private static double pack(Path image, Path archive, DeveloperKey key, int threads, boolean fast) {
+  private static double pack(
+      Path image, Path archive, DeveloperKey key, int threads, boolean fast) {
     long t0 = System.nanoTime();
     S9pkBuilder.create()
         .threads(threads)

@@ -476,7 +476,7 @@ final class S9pkCommands {
         out().line(s9pk + " is already a v2 s9pk");
         return;
       }
-      throw V1Conversion.unsupported(s9pk);
+      V1Conversion.convert(this, s9pk);
     }
   }
 }

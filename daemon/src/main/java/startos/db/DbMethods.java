@@ -165,24 +165,33 @@ public final class DbMethods {
   }
 
   /**
-   * The last frame text per subscribed pointer: every subscriber of a pointer gets the same scoped
-   * patch for a revision id, so it is serialized once, not once per socket.
+   * Frame texts of recent revisions by (pointer, id): every subscriber of a pointer gets the same
+   * scoped patch for a revision id, so it is serialized once rather than once per socket, even when
+   * subscribers lag at different ids.
    */
-  private record Frame(String pointer, long id, boolean empty, String text) {}
+  private record FrameKey(String pointer, long id, boolean empty) {}
 
-  private final ConcurrentHashMap<String, Frame> lastFrames = new ConcurrentHashMap<>();
+  private static final int FRAME_CACHE_SIZE = 4096;
+  private final ConcurrentHashMap<FrameKey, String> frames = new ConcurrentHashMap<>();
 
   private String frameText(String pointer, Revision revision) throws JsonProcessingException {
-    boolean empty = revision.patch().isEmpty();
-    Frame cached = lastFrames.get(pointer);
-    if (cached != null && cached.id() == revision.id() && cached.empty() == empty) {
-      return cached.text();
+    FrameKey key = new FrameKey(pointer, revision.id(), revision.patch().isEmpty());
+    String cached = frames.get(key);
+    if (cached != null) {
+      return cached;
     }
     ObjectNode frame = JsonNodeFactory.instance.objectNode();
     frame.put("id", revision.id());
     frame.set("patch", revision.patch());
     String text = MAPPER.writeValueAsString(frame);
-    lastFrames.put(pointer, new Frame(pointer, revision.id(), empty, text));
+    if (frames.size() >= FRAME_CACHE_SIZE) {
+      long horizon = revision.id() - FRAME_CACHE_SIZE / 2;
+      frames.keySet().removeIf(k -> k.id() < horizon);
+      if (frames.size() >= FRAME_CACHE_SIZE) {
+        frames.clear();
+      }
+    }
+    frames.put(key, text);
     return text;
   }
 

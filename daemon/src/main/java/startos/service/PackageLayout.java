@@ -72,7 +72,7 @@ public record PackageLayout(Path dir) {
   }
 
   /** Deletes a tree without following symlinks (callers unmount first). */
-  static void deleteTree(Path root) {
+  public static void deleteTree(Path root) {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

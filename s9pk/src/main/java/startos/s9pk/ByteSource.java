@@ -38,7 +38,7 @@ public interface ByteSource extends AutoCloseable {
               + length
               + " bytes) extends past the end of the "
               + size()
-              + "-byte archive");
+              + " available bytes");
     }
     ByteBuffer buffer = ByteBuffer.allocate(length);
     while (buffer.hasRemaining()) {

@@ -45,7 +45,7 @@ public final class S9pkBuilder {
     final TreeMap<String, Node> children = new TreeMap<>(Toc.NAME_ORDER);
     long signedSize = -1;
 
-    TreeMap<String, Node> children() {
+    Map<String, Node> children() {
       return children;
     }
 
@@ -295,8 +295,30 @@ public final class S9pkBuilder {
   private sealed interface Signer {
     record Fresh(DeveloperKey key) implements Signer {}
 
-    record Presigned(VerifyingKey key, byte[] signature, MerkleArchiveCommitment commitment)
-        implements Signer {}
+    /** An existing developer signature, reused when only MISSING entries changed. */
+    final class Presigned implements Signer {
+      private final VerifyingKey key;
+      private final byte[] signature;
+      private final MerkleArchiveCommitment commitment;
+
+      Presigned(VerifyingKey key, byte[] signature, MerkleArchiveCommitment commitment) {
+        this.key = key;
+        this.signature = signature.clone();
+        this.commitment = commitment;
+      }
+
+      VerifyingKey key() {
+        return key;
+      }
+
+      byte[] signature() {
+        return signature.clone();
+      }
+
+      MerkleArchiveCommitment commitment() {
+        return commitment;
+      }
+    }
   }
 
   @FunctionalInterface
@@ -348,14 +370,14 @@ public final class S9pkBuilder {
 
   /** Positions of every present node, in emission (breadth-first) order. */
   private record Layout(
-      Map<Node, Long> positions,
+      IdentityHashMap<Node, Long> positions,
       List<Node> order,
-      Map<DirNode, List<String>> listings,
+      IdentityHashMap<DirNode, List<String>> listings,
       long total) {}
 
   private Layout layout() {
-    Map<Node, Long> positions = new IdentityHashMap<>();
-    Map<DirNode, List<String>> listings = new IdentityHashMap<>();
+    IdentityHashMap<Node, Long> positions = new IdentityHashMap<>();
+    IdentityHashMap<DirNode, List<String>> listings = new IdentityHashMap<>();
     List<Node> order = new ArrayList<>();
     long next = Toc.HEADER_SIZE;
     positions.put(root, next);
@@ -445,7 +467,7 @@ public final class S9pkBuilder {
     }
     long total = contentTotal;
     long[] done = {0};
-    Map<Node, Hash> hashes = new IdentityHashMap<>();
+    IdentityHashMap<Node, Hash> hashes = new IdentityHashMap<>();
     for (Node node : layout.order()) {
       if (!(node instanceof FileNode f)) {
         continue;
@@ -544,7 +566,7 @@ public final class S9pkBuilder {
   }
 
   /** Writes every table of contents below {@code dir} and returns its sighash. */
-  private Hash tables(DirNode dir, Layout layout, Map<Node, Hash> hashes, Sink sink) {
+  private Hash tables(DirNode dir, Layout layout, IdentityHashMap<Node, Hash> hashes, Sink sink) {
     List<Toc.Item> items = new ArrayList<>();
     Map<String, ArchiveEntry> forSighash = new TreeMap<>(Toc.NAME_ORDER);
     for (String name : layout.listings().get(dir)) {

@@ -1,0 +1,190 @@
+package startos.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import startos.container.LxcBackend;
+import startos.container.LxcSettings;
+import startos.container.Subnet;
+import startos.daemon.RunningDaemon;
+import startos.http.WsClient;
+import startos.notification.Notifications;
+import startos.service.PackageLayout;
+import startos.service.ServiceManager;
+import startos.service.ServiceSettings;
+import startos.service.TestPackages;
+import startos.ssl.CertStore;
+
+/**
+ * A sideload as the UI does it, against a real startd with the service manager wired in: {@code
+ * package.sideload}, the raw .s9pk posted to /rest/rpc/upload, FullProgress frames on
+ * /ws/rpc/progress; then start, logs, follow and uninstall over JSON-RPC. Needs root and LXC.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(180)
+class SideloadIntegrationTest {
+  private Path work;
+  private RunningDaemon daemon;
+  private LxcBackend backend;
+  private ServiceManager manager;
+  private String cookie;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root; skipped");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/lxc-start")), "needs lxc-start; skipped");
+    assumeTrue(TestPackages.available(), "needs node, busybox and the runtime image; skipped");
+    work = Files.createTempDirectory(Path.of("/tmp"), "startos-sideload-it");
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+    Path dataDir = work.resolve("data");
+    daemon = RunningDaemon.start(dataDir).completeSetup();
+    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+    cookie = daemon.login();
+    backend =
+        new LxcBackend(
+            LxcSettings.defaults(dataDir.resolve("lxc"))
+                .withNetwork("stsvcbr1", Subnet.parse("10.212.34.1/24"), "startos_svc_it2")
+                .withCgroups("startos-svcit2", Path.of("/sys/fs/cgroup")));
+    backend.cleanupAll();
+    var db = daemon.startd().db();
+    manager =
+        new ServiceManager(
+            db,
+            backend,
+            new CertStore(db),
+            new Notifications(db),
+            daemon.startd().continuations(),
+            ServiceSettings.defaults(dataDir.toAbsolutePath(), TestPackages.RUNTIME_IMAGE)
+                .withOsIp("10.212.34.1")
+                .withStopTimeout(Duration.ofSeconds(5)));
+    manager.register(daemon.startd().router());
+    manager.startAll();
+  }
+
+  @AfterAll
+  void tearDown() {
+    if (manager != null) {
+      try {
+        manager.uninstall("hello-test", false, true);
+      } catch (RuntimeException e) {
+        // gone already
+      }
+      manager.close();
+    }
+    if (backend != null) {
+      backend.cleanupAll();
+    }
+    if (daemon != null) {
+      daemon.close();
+    }
+    if (work != null) {
+      PackageLayout.deleteTree(work);
+    }
+  }
+
+  private JsonNode rpc(String method, String params) {
+    JsonNode r = daemon.call(method, params, Optional.of(cookie));
+    assertThat(r.has("error")).as("%s answered %s", method, r).isFalse();
+    return r.path("result");
+  }
+
+  @Test
+  void sideloadStreamsProgressInstallsAndTheServiceRunsLogsAndUninstalls() throws Exception {
+    JsonNode guids = rpc("package.sideload", "{}");
+    WsClient progress = WsClient.connect(daemon.ws(guids.path("progress").asText()));
+    byte[] s9pk = Files.readAllBytes(TestPackages.build(TestPackages.Variant.v1()));
+    HttpResponse<String> upload =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(daemon.base().resolve("/rest/rpc/" + guids.path("upload").asText()))
+                    .header("Cookie", cookie)
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(s9pk))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(upload.statusCode()).isEqualTo(204);
+    List<JsonNode> frames = new ArrayList<>();
+    while (true) {
+      String m = progress.messages.poll(90, TimeUnit.SECONDS);
+      assertThat(m).as("a progress frame").isNotNull();
+      JsonNode frame = RunningDaemon.parse(m);
+      frames.add(frame);
+      if (frame.path("overall").isBoolean() && frame.path("overall").asBoolean()) {
+        break;
+      }
+    }
+    assertThat(frames.get(0).path("phases").get(0).path("name").asText()).isEqualTo("Uploading");
+    assertThat(frames.size()).isGreaterThan(1);
+    progress.closed.get(10, TimeUnit.SECONDS);
+
+    assertThat(rpc("package.installed-version", "{\"id\":\"hello-test\"}").asText()).isEqualTo("1.0.0:0");
+    assertThat(rpc("package.list", "{}").get(0).path("id").asText()).isEqualTo("hello-test");
+
+    JsonNode follow = rpc("package.logs.follow", "{\"id\":\"hello-test\"}");
+    WsClient logs = WsClient.connect(daemon.ws(follow.path("guid").asText()));
+    rpc("package.start", "{\"id\":\"hello-test\"}");
+    long t0 = System.nanoTime();
+    while (!daemon.startd().db().get("/public/packageData/hello-test/statusInfo/health/web/result")
+        .map(JsonNode::asText).orElse("").equals("success")) {
+      assertThat(System.nanoTime() - t0).isLessThan(Duration.ofSeconds(60).toNanos());
+      Thread.sleep(50);
+    }
+    boolean sawServing = false;
+    long l0 = System.nanoTime();
+    while (!sawServing && System.nanoTime() - l0 < Duration.ofSeconds(10).toNanos()) {
+      String line = logs.messages.poll(1, TimeUnit.SECONDS);
+      sawServing = line != null && RunningDaemon.parse(line).path("message").asText().contains("serving");
+    }
+    assertThat(sawServing).as("the daemon's output reached the follow stream").isTrue();
+    logs.close();
+
+    JsonNode page = rpc("package.logs", "{\"id\":\"hello-test\",\"limit\":5}");
+    assertThat(page.path("entries").size()).isEqualTo(5);
+    assertThat(page.path("entries").get(0).path("bootId").asText()).isNotBlank();
+    JsonNode earlier =
+        rpc("package.logs", "{\"id\":\"hello-test\",\"limit\":3,\"cursor\":\"" + page.path("startCursor").asText() + "\",\"before\":true}");
+    assertThat(Long.parseLong(earlier.path("endCursor").asText()))
+        .isEqualTo(Long.parseLong(page.path("startCursor").asText()) - 1);
+
+    rpc("package.uninstall", "{\"id\":\"hello-test\"}");
+    assertThat(daemon.startd().db().get("/public/packageData/hello-test")).isEmpty();
+    JsonNode missing = daemon.call("package.start", "{\"id\":\"hello-test\"}", Optional.of(cookie));
+    assertThat(missing.at("/error/data/details").asText()).contains("not installed");
+  }
+
+  @Test
+  void aCorruptUploadFailsTheProgressStreamWithTheReason() throws Exception {
+    JsonNode guids = rpc("package.sideload", "{}");
+    WsClient progress = WsClient.connect(daemon.ws(guids.path("progress").asText()));
+    HttpResponse<String> upload =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(daemon.base() + "/rest/rpc/" + guids.path("upload").asText()))
+                    .header("Cookie", cookie)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray("not an s9pk at all".getBytes()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(upload.statusCode()).isEqualTo(204);
+    String reason = progress.closed.get(30, TimeUnit.SECONDS);
+    assertThat(reason).containsIgnoringCase("s9pk");
+    assertThat(daemon.startd().db().get("/public/packageData/hello-test")).isEmpty();
+  }
+}
