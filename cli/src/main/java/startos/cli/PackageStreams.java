@@ -38,7 +38,12 @@ final class PackageStreams {
   PackageStreams(URI host, Optional<String> cookies) {
     this.host = host;
     this.cookies = cookies;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: a streamed upload must not go through an h2c upgrade attempt
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
   }
 
   static PackageStreams of(StartCli root) {

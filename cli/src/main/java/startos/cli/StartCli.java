@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       KeyCommands.InitKey.class,
       KeyCommands.Init.class,
       KeyCommands.Pubkey.class,
+      PackageCommands.class,
       S9pkCommands.class,
       UtilCommands.class,
     })

@@ -32,7 +32,9 @@ final class V1Conversion {
     Path target =
         result.notConverted().isEmpty()
             ? file
-            : dir.resolve((name.endsWith(".s9pk") ? name.substring(0, name.length() - 5) : name) + ".v2.s9pk");
+            : dir.resolve(
+                (name.endsWith(".s9pk") ? name.substring(0, name.length() - 5) : name)
+                    + ".v2.s9pk");
     try {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -50,6 +52,8 @@ final class V1Conversion {
                 + result.manifest().version()
                 + " to v2: "
                 + target
-                + (target.equals(file) ? "" : " (the v1 original is kept: some parts were not converted)"));
+                + (target.equals(file)
+                    ? ""
+                    : " (the v1 original is kept: some parts were not converted)"));
   }
 }

@@ -55,15 +55,18 @@ class ConvertTest {
     return out.toByteArray();
   }
 
-  private Path writeV1(boolean withImages) throws Exception {
+  private Path writeV1() throws Exception {
+    Path assets = Files.createDirectories(dir.resolve("assets-src"));
+    Files.writeString(assets.resolve("hello.txt"), "hi");
+    Path assetsTar = dir.resolve("assets.tar");
+    TestPackage.run(dir, "tar", "-cf", assetsTar.toString(), "-C", assets.toString(), ".");
     Map<String, byte[]> s = new LinkedHashMap<>();
     s.put("manifest", new CBORMapper().writeValueAsBytes(RpcClient.JSON.readTree(V1_MANIFEST)));
     s.put("license", "MIT license".getBytes(StandardCharsets.UTF_8));
     s.put("instructions", "# Instructions".getBytes(StandardCharsets.UTF_8));
     s.put("icon", "<svg/>".getBytes(StandardCharsets.UTF_8));
-    if (withImages) {
-      s.put("docker_images", "not really a tar".getBytes(StandardCharsets.UTF_8));
-    }
+    s.put("docker_images", "not really a tar".getBytes(StandardCharsets.UTF_8));
+    s.put("assets", Files.readAllBytes(assetsTar));
     s.put("scripts", "export const main = 1".getBytes(StandardCharsets.UTF_8));
     Path file = dir.resolve("hello.s9pk");
     Files.write(file, v1(DeveloperKey.generate(), s));
@@ -79,38 +82,29 @@ class ConvertTest {
   }
 
   @Test
-  void v1WithoutImagesIsReplacedByAV2SignedWithOurKey() throws Exception {
-    assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
-    CliRun cli = new CliRun(Files.createDirectories(dir.resolve("home")));
-    run(cli, "init-key");
-    Path file = writeV1(false);
-    var r = run(cli, "s9pk", "convert", file.toString());
-    assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("converted hello-world", "to v2: " + file);
-    assertThat(Files.readAllBytes(file)[2]).isEqualTo((byte) 2);
-    assertThat(run(cli, "s9pk", "inspect", file.toString(), "cat", "LICENSE.md").out()).isEqualTo("MIT license");
-    assertThat(run(cli, "s9pk", "convert", file.toString()).out()).contains("already a v2 s9pk");
-  }
-
-  @Test
   void v1WithImagesKeepsTheOriginalAndWritesBesideIt() throws Exception {
     assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
     CliRun cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     run(cli, "init-key");
-    Path file = writeV1(true);
+    Path file = writeV1();
     byte[] before = Files.readAllBytes(file);
     var r = run(cli, "s9pk", "convert", file.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.err()).contains("warning: not converted: container images");
+    assertThat(r.out()).contains("converted hello-world", "the v1 original is kept");
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
-    assertThat(dir.resolve("hello.v2.s9pk")).exists();
+    Path v2 = dir.resolve("hello.v2.s9pk");
+    assertThat(Files.readAllBytes(v2)[2]).isEqualTo((byte) 2);
+    assertThat(run(cli, "s9pk", "inspect", v2.toString(), "cat", "LICENSE.md").out())
+        .isEqualTo("MIT license");
+    assertThat(run(cli, "s9pk", "convert", v2.toString()).out()).contains("already a v2 s9pk");
   }
 
   @Test
   void tamperedV1IsRejectedAndLeftAlone() throws Exception {
     CliRun cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     run(cli, "init-key");
-    Path file = writeV1(false);
+    Path file = writeV1();
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length - 1] ^= 1;
     Files.write(file, bytes);

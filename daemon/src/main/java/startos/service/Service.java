@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import startos.container.ContainerBackend;
 import startos.container.ContainerMount;
 import startos.container.ContainerSpec;
+import startos.container.ContainerState;
 import startos.container.Limits;
 import startos.container.PortForward;
 import startos.effects.EffectServer;
@@ -115,6 +116,11 @@ public final class Service {
             EffectServer.start(
                 id, layout.rpc().resolve("host.sock"), settings.containerRootUid(), effects);
         expectingExit = false;
+        ContainerState left = backend.state(id);
+        if (left != ContainerState.ABSENT && left != ContainerState.STOPPED) {
+          // a container a crashed startd left running would refuse the start
+          backend.stop(id, settings.stopTimeout());
+        }
         backend.start(spec());
         client =
             RuntimeClient.connect(

@@ -90,6 +90,27 @@ class AuthFlowTest {
   }
 
   @Test
+  void afterARestartPersistentSessionsLiveOnAndEphemeralOnesHaveExpired() {
+    String persistent;
+    String ephemeral;
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      persistent = daemon.login();
+      ephemeral =
+          "session="
+              + RunningDaemon.parse(
+                      daemon.post(login(RunningDaemon.PASSWORD, true), Optional.empty()).body())
+                  .at("/result/session")
+                  .asText();
+      assertThat(daemon.call("db.dump", "{}", Optional.of(ephemeral)).has("result")).isTrue();
+    }
+    try (RunningDaemon restarted = RunningDaemon.start(dataDir)) {
+      assertThat(restarted.call("db.dump", "{}", Optional.of(persistent)).has("result")).isTrue();
+      JsonNode expired = restarted.call("db.dump", "{}", Optional.of(ephemeral)).get("error");
+      assertThat(expired.get("code").asInt()).isEqualTo(34);
+    }
+  }
+
+  @Test
   void logoutEndsTheSession() {
     try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
       String cookie = daemon.login();

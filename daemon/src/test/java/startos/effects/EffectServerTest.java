@@ -82,7 +82,8 @@ class EffectServerTest {
   void anEffectWithoutImplementationSaysSoInsteadOfSucceeding() throws IOException {
     JsonNode r = call("plugin.url.register", "{\"tableAction\":\"x\"}");
     assertThat(r.path("error").path("code").asInt()).isEqualTo(-32601);
-    assertThat(r.path("error").path("message").asText()).isEqualTo("not implemented: plugin.url.register");
+    assertThat(r.path("error").path("message").asText())
+        .isEqualTo("not implemented: plugin.url.register");
     assertThat(r.path("id").asInt()).isEqualTo(7);
   }
 
@@ -95,56 +96,94 @@ class EffectServerTest {
     assertThat(r.path("error").path("message").asText()).contains("needs a message");
     JsonNode garbage = call("this is not json");
     assertThat(garbage.path("error").path("code").asInt()).isEqualTo(-32700);
-    r = call("set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"success\",\"message\":null}");
+    r =
+        call(
+            "set-health",
+            "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"success\",\"message\":null}");
     assertThat(r.has("result")).isTrue();
-    assertThat(db.get("/public/packageData/" + PKG + "/statusInfo/health/web/result").orElseThrow().asText())
+    assertThat(
+            db.get("/public/packageData/" + PKG + "/statusInfo/health/web/result")
+                .orElseThrow()
+                .asText())
         .isEqualTo("success");
   }
 
   @Test
-  void bindAssignsAnEphemeralPortForARestrictedOneForwardsItAndKeepsItOnRebind() throws IOException {
-    String bind = "{\"id\":\"ui\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}";
+  void bindAssignsAnEphemeralPortForARestrictedOneForwardsItAndKeepsItOnRebind()
+      throws IOException {
+    String bind =
+        "{\"id\":\"ui\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}";
     assertThat(call("bind", bind).has("result")).isTrue();
-    JsonNode net = call("get-service-port-forward", "{\"hostId\":\"ui\",\"internalPort\":80}").path("result");
+    JsonNode net =
+        call("get-service-port-forward", "{\"hostId\":\"ui\",\"internalPort\":80}").path("result");
     int port = net.path("assignedPort").asInt();
     assertThat(port).isBetween(49152, 65535);
     assertThat(host.forwards).containsExactly("+" + port + "->80");
     call("bind", bind);
-    assertThat(call("get-service-port-forward", "{\"hostId\":\"ui\",\"internalPort\":80}").at("/result/assignedPort").asInt())
+    assertThat(
+            call("get-service-port-forward", "{\"hostId\":\"ui\",\"internalPort\":80}")
+                .at("/result/assignedPort")
+                .asInt())
         .isEqualTo(port);
-    String bindFree = "{\"id\":\"api\",\"internalPort\":8080,\"preferredExternalPort\":18080,\"addSsl\":null,\"secure\":null}";
+    String bindFree =
+        "{\"id\":\"api\",\"internalPort\":8080,\"preferredExternalPort\":18080,\"addSsl\":null,\"secure\":null}";
     call("bind", bindFree);
-    assertThat(db.get("/public/packageData/" + PKG + "/hosts/api/bindings/8080/net/assignedPort").orElseThrow().asInt())
+    assertThat(
+            db.get("/public/packageData/" + PKG + "/hosts/api/bindings/8080/net/assignedPort")
+                .orElseThrow()
+                .asInt())
         .isEqualTo(18080);
     call("clear-bindings", "{\"except\":[{\"id\":\"api\",\"internalPort\":8080}]}");
     assertThat(host.forwards).contains("-" + port + "->80");
-    assertThat(db.get("/private/availablePorts").orElseThrow().has(Integer.toString(port))).isFalse();
+    assertThat(db.get("/private/availablePorts").orElseThrow().has(Integer.toString(port)))
+        .isFalse();
     assertThat(db.get("/private/availablePorts").orElseThrow().has("18080")).isTrue();
   }
 
   @Test
   void interfacesAreRecordedUnderTheirBinding() throws IOException {
-    call("bind", "{\"id\":\"ui\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}");
+    call(
+        "bind",
+        "{\"id\":\"ui\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}");
     String iface =
         "{\"id\":\"web\",\"name\":\"Web\",\"description\":\"d\",\"masked\":false,\"type\":\"ui\","
             + "\"addressInfo\":{\"username\":null,\"hostId\":\"ui\",\"internalPort\":80,\"scheme\":\"http\",\"sslScheme\":\"https\",\"suffix\":\"\"}}";
     assertThat(call("export-service-interface", iface).has("result")).isTrue();
-    assertThat(call("list-service-interfaces", "{}").at("/result/web/name").asText()).isEqualTo("Web");
-    assertThat(call("get-service-interface", "{\"serviceInterfaceId\":\"web\"}").at("/result/type").asText()).isEqualTo("ui");
+    assertThat(call("list-service-interfaces", "{}").at("/result/web/name").asText())
+        .isEqualTo("Web");
+    assertThat(
+            call("get-service-interface", "{\"serviceInterfaceId\":\"web\"}")
+                .at("/result/type")
+                .asText())
+        .isEqualTo("ui");
     call("clear-service-interfaces", "{\"except\":[]}");
-    assertThat(call("get-service-interface", "{\"serviceInterfaceId\":\"web\"}").path("result").isNull()).isTrue();
-    JsonNode orphan = call("export-service-interface", iface.replace("\"internalPort\":80", "\"internalPort\":81"));
+    assertThat(
+            call("get-service-interface", "{\"serviceInterfaceId\":\"web\"}")
+                .path("result")
+                .isNull())
+        .isTrue();
+    JsonNode orphan =
+        call(
+            "export-service-interface",
+            iface.replace("\"internalPort\":80", "\"internalPort\":81"));
     assertThat(orphan.at("/error/message").asText()).contains("call bind first");
   }
 
   @Test
   void mountRefusesPathsThatLeaveTheVolume() throws IOException {
     Files.createSymbolicLink(dir.resolve("volumes/main/escape"), Path.of("/etc"));
-    String base = "{\"location\":\"/media/startos/subcontainers/G/data\",\"target\":{\"packageId\":\"hello-test\",\"volumeId\":\"main\",\"readonly\":true,\"idmap\":[],\"subpath\":";
-    assertThat(call("mount", base + "\"../../etc\"}}").at("/error/message").asText()).contains("'..'");
-    assertThat(call("mount", base + "\"/etc\"}}").at("/error/message").asText()).contains("absolute");
-    assertThat(call("mount", base + "\"escape\"}}").at("/error/message").asText()).contains("outside the volume");
-    assertThat(call("mount", base.replace("\"main\"", "\"other\"") + "null}}").at("/error/message").asText())
+    String base =
+        "{\"location\":\"/media/startos/subcontainers/G/data\",\"target\":{\"packageId\":\"hello-test\",\"volumeId\":\"main\",\"readonly\":true,\"idmap\":[],\"subpath\":";
+    assertThat(call("mount", base + "\"../../etc\"}}").at("/error/message").asText())
+        .contains("'..'");
+    assertThat(call("mount", base + "\"/etc\"}}").at("/error/message").asText())
+        .contains("absolute");
+    assertThat(call("mount", base + "\"escape\"}}").at("/error/message").asText())
+        .contains("outside the volume");
+    assertThat(
+            call("mount", base.replace("\"main\"", "\"other\"") + "null}}")
+                .at("/error/message")
+                .asText())
         .contains("no volume named other");
     assertThat(host.mounts).isEmpty();
     assertThat(call("mount", base + "\"sub\"}}").has("result")).isTrue();
@@ -157,7 +196,8 @@ class EffectServerTest {
     assertThat(status.at("/desired/main").asText()).isEqualTo("stopped");
     watches.recheck();
     assertThat(host.callbacks).isEmpty();
-    call("set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"starting\",\"message\":null}");
+    call(
+        "set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"starting\",\"message\":null}");
     watches.recheck();
     watches.recheck();
     assertThat(host.callbacks).containsExactly(42L);
@@ -179,8 +219,13 @@ class EffectServerTest {
     assertThat(db.get("/public/packageData/" + PKG + "/actions").orElseThrow().fieldNames())
         .toIterable()
         .containsExactly("hello");
-    assertThat(call("get-service-manifest", "{\"packageId\":\"hello-test\"}").at("/result/id").asText()).isEqualTo(PKG);
-    assertThat(call("get-service-manifest", "{\"packageId\":\"nope\"}").at("/error/message").asText())
+    assertThat(
+            call("get-service-manifest", "{\"packageId\":\"hello-test\"}")
+                .at("/result/id")
+                .asText())
+        .isEqualTo(PKG);
+    assertThat(
+            call("get-service-manifest", "{\"packageId\":\"nope\"}").at("/error/message").asText())
         .contains("nope is not installed");
     assertThat(call("get-installed-packages", "{}").path("result").get(0).asText()).isEqualTo(PKG);
     assertThat(call("get-os-ip", "{}").path("result").asText()).isEqualTo("10.0.3.1");
@@ -242,7 +287,8 @@ class EffectServerTest {
     }
 
     @Override
-    public void notify(String packageId, String level, String title, String message, JsonNode data) {}
+    public void notify(
+        String packageId, String level, String title, String message, JsonNode data) {}
 
     @Override
     public List<String> certificateChain(List<String> hostnames, String algorithm) {

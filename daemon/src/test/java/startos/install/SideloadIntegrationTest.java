@@ -114,7 +114,8 @@ class SideloadIntegrationTest {
     HttpResponse<String> upload =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(daemon.base().resolve("/rest/rpc/" + guids.path("upload").asText()))
+                HttpRequest.newBuilder(
+                        daemon.base().resolve("/rest/rpc/" + guids.path("upload").asText()))
                     .header("Cookie", cookie)
                     .timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(s9pk))
@@ -135,15 +136,21 @@ class SideloadIntegrationTest {
     assertThat(frames.size()).isGreaterThan(1);
     progress.closed.get(10, TimeUnit.SECONDS);
 
-    assertThat(rpc("package.installed-version", "{\"id\":\"hello-test\"}").asText()).isEqualTo("1.0.0:0");
+    assertThat(rpc("package.installed-version", "{\"id\":\"hello-test\"}").asText())
+        .isEqualTo("1.0.0:0");
     assertThat(rpc("package.list", "{}").get(0).path("id").asText()).isEqualTo("hello-test");
 
     JsonNode follow = rpc("package.logs.follow", "{\"id\":\"hello-test\"}");
     WsClient logs = WsClient.connect(daemon.ws(follow.path("guid").asText()));
     rpc("package.start", "{\"id\":\"hello-test\"}");
     long t0 = System.nanoTime();
-    while (!daemon.startd().db().get("/public/packageData/hello-test/statusInfo/health/web/result")
-        .map(JsonNode::asText).orElse("").equals("success")) {
+    while (!daemon
+        .startd()
+        .db()
+        .get("/public/packageData/hello-test/statusInfo/health/web/result")
+        .map(JsonNode::asText)
+        .orElse("")
+        .equals("success")) {
       assertThat(System.nanoTime() - t0).isLessThan(Duration.ofSeconds(60).toNanos());
       Thread.sleep(50);
     }
@@ -151,7 +158,8 @@ class SideloadIntegrationTest {
     long l0 = System.nanoTime();
     while (!sawServing && System.nanoTime() - l0 < Duration.ofSeconds(10).toNanos()) {
       String line = logs.messages.poll(1, TimeUnit.SECONDS);
-      sawServing = line != null && RunningDaemon.parse(line).path("message").asText().contains("serving");
+      sawServing =
+          line != null && RunningDaemon.parse(line).path("message").asText().contains("serving");
     }
     assertThat(sawServing).as("the daemon's output reached the follow stream").isTrue();
     logs.close();
@@ -160,7 +168,11 @@ class SideloadIntegrationTest {
     assertThat(page.path("entries").size()).isEqualTo(5);
     assertThat(page.path("entries").get(0).path("bootId").asText()).isNotBlank();
     JsonNode earlier =
-        rpc("package.logs", "{\"id\":\"hello-test\",\"limit\":3,\"cursor\":\"" + page.path("startCursor").asText() + "\",\"before\":true}");
+        rpc(
+            "package.logs",
+            "{\"id\":\"hello-test\",\"limit\":3,\"cursor\":\""
+                + page.path("startCursor").asText()
+                + "\",\"before\":true}");
     assertThat(Long.parseLong(earlier.path("endCursor").asText()))
         .isEqualTo(Long.parseLong(page.path("startCursor").asText()) - 1);
 
@@ -177,7 +189,8 @@ class SideloadIntegrationTest {
     HttpResponse<String> upload =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(daemon.base() + "/rest/rpc/" + guids.path("upload").asText()))
+                HttpRequest.newBuilder(
+                        URI.create(daemon.base() + "/rest/rpc/" + guids.path("upload").asText()))
                     .header("Cookie", cookie)
                     .POST(HttpRequest.BodyPublishers.ofByteArray("not an s9pk at all".getBytes()))
                     .build(),

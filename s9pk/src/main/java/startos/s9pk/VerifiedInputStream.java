@@ -36,7 +36,12 @@ final class VerifiedInputStream extends InputStream {
       return -1;
     }
     int want = (int) Math.min(len, left);
-    int n = source.read(file.position() + read, ByteBuffer.wrap(b, off, want));
+    int n;
+    try {
+      n = source.read(file.position() + read, ByteBuffer.wrap(b, off, want));
+    } catch (java.io.UncheckedIOException e) {
+      throw new S9pkException(path + ": cannot read the archive: " + e.getMessage(), e);
+    }
     if (n <= 0) {
       throw new S9pkException(
           path + ": archive ends after " + read + " of " + file.size() + " bytes");

@@ -121,4 +121,21 @@ class VectorTest {
     assertThat(Hash.blake3(new byte[0]).hex())
         .isEqualTo("af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262");
   }
+
+  @Test
+  void commitmentRoundTripsThroughJsonAndQueryAndAcceptsPaddedBase64() {
+    MerkleArchiveCommitment c = new MerkleArchiveCommitment(Hash.ofHex(ROOT_SIGHASH), 115);
+    assertThat(MerkleArchiveCommitment.fromJson(c.toJson())).isEqualTo(c);
+    assertThat(c.toQuery())
+        .isEqualTo("rootSighash=f0We522INSDKoG83x4gILPfTq3IkVdKQhxPd99djoVo&rootMaxsize=115");
+    assertThat(MerkleArchiveCommitment.fromQuery(c.toQuery())).isEqualTo(c);
+    assertThat(
+            MerkleArchiveCommitment.fromJson(
+                "{\"rootSighash\":\"f0We522INSDKoG83x4gILPfTq3IkVdKQhxPd99djoVo=\",\"rootMaxsize\":115}"))
+        .isEqualTo(c);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> MerkleArchiveCommitment.fromJson("{\"rootSighash\":1}"))
+        .isInstanceOf(S9pkException.class)
+        .hasMessageContaining("rootMaxsize");
+  }
 }
