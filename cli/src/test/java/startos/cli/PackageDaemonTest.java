@@ -1,6 +1,7 @@
 package startos.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -130,6 +131,38 @@ class PackageDaemonTest {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.SERVER_ERROR.code());
     assertThat(r.err()).contains("error: install failed: ").contains("not an s9pk");
     assertThat(run("package", "list").out()).endsWith("(none)\n");
+  }
+
+  @Test
+  void aRealPackageShowsEachInstallPhaseUntilTheMissingContainerStopsIt() throws Exception {
+    assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
+    assumeTrue(Tools.which("node").isPresent(), "node not installed");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox")), "busybox not installed");
+    Path work = Files.createDirectories(dir.resolve("real"));
+    String key = work.resolve("developer.key.pem").toString();
+    assertThat(run("--developer-key-path", key, "init-key").exitCode()).isZero();
+    Path pkg = TestPackage.write(work, "hello-test", "{ dockerTag: \"hello:latest\" }");
+    Path s9pk = work.resolve("hello.s9pk");
+    CliRun.Result pack =
+        run(
+            "--developer-key-path",
+            key,
+            "s9pk",
+            "pack",
+            pkg.toString(),
+            "--image",
+            "main=" + TestPackage.busyboxRootfs(work),
+            "-o",
+            s9pk.toString());
+    assertThat(pack.exitCode()).as(pack.toString()).isZero();
+
+    CliRun.Result r = run("package", "install", "-s", s9pk.toString());
+
+    assertThat(r.err())
+        .as(r.toString())
+        .startsWith("Uploading...\nUploading: done\nVerifying...\nVerifying: done\n")
+        .contains("error: install failed: ");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.SERVER_ERROR.code());
   }
 
   @Test
