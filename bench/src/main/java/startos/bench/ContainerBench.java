@@ -204,6 +204,17 @@ public final class ContainerBench {
       System.out.printf(
           "service: idle resident memory of all processes in the container %.1f MiB  [goal runtime <= 60 MiB]%n",
           rssKib / 1024.0);
+      String perProcess =
+          backend
+              .exec(
+                  ID,
+                  "sh",
+                  "-c",
+                  "for f in /proc/[0-9]*/status; do n=$(grep ^Name: $f | cut -f2); r=$(grep ^VmRSS: $f"
+                      + " | tr -dc 0-9); [ -n \"$r\" ] && echo \"$n $r\"; done")
+              .stdout();
+      System.out.println(
+          "service: resident KiB by process: " + String.join(", ", perProcess.strip().lines().toList()));
       System.out.printf(
           "service: idle cgroup memory %.1f MiB (runtime + daemon, incl. page cache) + %.1f MiB (LXC monitor)%n",
           u.memoryBytes() / 1048576.0, u.monitorRssBytes() / 1048576.0);

@@ -38,15 +38,18 @@ public final class FanoutBench {
   public static void main(String[] args) throws Exception {
     int subscribers = 100;
     int revisions = 2000;
+    int warmup = 500;
     int intervalMs = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--subscribers" -> subscribers = Integer.parseInt(args[++i]);
         case "--revisions" -> revisions = Integer.parseInt(args[++i]);
         case "--interval-ms" -> intervalMs = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--help" -> {
           System.out.println(
-              "usage: bin/bench fanout [--subscribers 100] [--revisions 2000] [--interval-ms 1]");
+              "usage: bin/bench fanout [--subscribers 100] [--revisions 2000] [--interval-ms 1]"
+                  + " [--warmup 500]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -54,13 +57,14 @@ public final class FanoutBench {
     }
     Path dataDir = Files.createTempDirectory("fanout-bench");
     try (Startd startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"))) {
-      run(startd, subscribers, revisions, intervalMs);
+      run(startd, subscribers, revisions, intervalMs, warmup);
     } finally {
       deleteTree(dataDir);
     }
   }
 
-  private static void run(Startd startd, int subscriberCount, int revisions, int intervalMs)
+  private static void run(
+      Startd startd, int subscriberCount, int revisions, int intervalMs, int warmup)
       throws Exception {
     String hash = Passwords.hash(PASSWORD);
     startd
@@ -79,7 +83,8 @@ public final class FanoutBench {
     ConcurrentHashMap<Long, Long> committedAt = new ConcurrentHashMap<>();
     CountDownLatch allReceived = new CountDownLatch(subscriberCount);
     List<Subscriber> subscribers = new ArrayList<>();
-    long lastId = startd.db().sequence() + revisions;
+    // warm-up revisions are delivered but not measured (JIT, class loading, first GCs)
+    long lastId = startd.db().sequence() + warmup + revisions;
     for (int i = 0; i < subscriberCount; i++) {
       JsonNode result = call(http, rpc, cookie, "db.subscribe", "{}").get("result");
       Subscriber s = new Subscriber(committedAt, lastId, revisions, allReceived);
@@ -93,6 +98,19 @@ public final class FanoutBench {
       subscribers.add(s);
     }
     Thread.sleep(300); // let every socket's stream start
+    for (int i = 1; i <= warmup; i++) {
+      int value = -i;
+      startd
+          .db()
+          .mutate(root -> {
+            ((ObjectNode) root.get("public").get("bench")).put("counter", value);
+            return null;
+          });
+      Thread.sleep(Math.max(1, intervalMs));
+    }
+    Thread.sleep(1000);
+    System.gc();
+    Thread.sleep(300);
 
     long start = System.nanoTime();
     for (int i = 1; i <= revisions; i++) {
@@ -117,8 +135,12 @@ public final class FanoutBench {
         subscribers.stream().flatMapToLong(s -> Arrays.stream(s.latencies())).sorted().toArray();
     long frames = all.length;
     System.out.printf(
-        "fanout: %d subscribers x %d revisions (interval %d ms)%s%n",
-        subscriberCount, revisions, intervalMs, complete ? "" : " -- INCOMPLETE (timed out)");
+        "fanout: %d subscribers x %d revisions (interval %d ms, %d warm-up revisions)%s%n",
+        subscriberCount,
+        revisions,
+        intervalMs,
+        warmup,
+        complete ? "" : " -- INCOMPLETE (timed out)");
     System.out.printf(
         "latency commit->receive: p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d samples)%n",
         ms(percentile(all, 0.50)),
