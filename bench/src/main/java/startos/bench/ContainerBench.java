@@ -42,7 +42,9 @@ import startos.ssl.CertStore;
  */
 public final class ContainerBench {
   private static final Path REPO =
-      Path.of(System.getProperty("startos.root", ".")).toAbsolutePath().normalize();
+      Path.of(System.getProperty("startos.root", System.getenv().getOrDefault("STARTOS_ROOT", ".")))
+          .toAbsolutePath()
+          .normalize();
   private static final String ID = "hello-test";
 
   private ContainerBench() {}
@@ -214,7 +216,8 @@ public final class ContainerBench {
                       + " | tr -dc 0-9); [ -n \"$r\" ] && echo \"$n $r\"; done")
               .stdout();
       System.out.println(
-          "service: resident KiB by process: " + String.join(", ", perProcess.strip().lines().toList()));
+          "service: resident KiB by process: "
+              + String.join(", ", perProcess.strip().lines().toList()));
       System.out.printf(
           "service: idle cgroup memory %.1f MiB (runtime + daemon, incl. page cache) + %.1f MiB (LXC monitor)%n",
           u.memoryBytes() / 1048576.0, u.monitorRssBytes() / 1048576.0);

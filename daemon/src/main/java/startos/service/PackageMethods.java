@@ -118,8 +118,9 @@ final class PackageMethods {
       o.set(
           "version",
           PackageData.manifest(e.getValue()).map(m -> m.path("version")).orElse(NODES.nullNode()));
-      o.put("state", PackageData.state(e.getValue()));
-      o.put("status", manager.find(e.getKey()).map(s -> s.state().word()).orElse("down"));
+      // "status" is StartOS's install state; "state" adds what the service is doing
+      o.put("status", PackageData.state(e.getValue()));
+      o.put("state", manager.find(e.getKey()).map(s -> s.state().word()).orElse("down"));
     }
     return out;
   }

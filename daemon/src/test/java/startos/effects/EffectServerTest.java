@@ -231,6 +231,38 @@ class EffectServerTest {
     assertThat(call("get-os-ip", "{}").path("result").asText()).isEqualTo("10.0.3.1");
   }
 
+  @Test
+  void dependenciesAndTasksAreRecordedForTheUi() throws IOException {
+    String deps =
+        "{\"dependencies\":[{\"kind\":\"running\",\"id\":\"bitcoind\",\"versionRange\":\">=27\",\"healthChecks\":[\"rpc\"]}]}";
+    assertThat(call("set-dependencies", deps).has("result")).isTrue();
+    assertThat(
+            db.get("/public/packageData/" + PKG + "/currentDependencies/bitcoind/kind")
+                .orElseThrow()
+                .asText())
+        .isEqualTo("running");
+    assertThat(call("get-dependencies", "{}").at("/result/0/healthChecks/0").asText())
+        .isEqualTo("rpc");
+    JsonNode check = call("check-dependencies", "{}").path("result").get(0);
+    assertThat(check.path("packageId").asText()).isEqualTo("bitcoind");
+    assertThat(check.path("installedVersion").isNull()).isTrue();
+    assertThat(check.path("isRunning").asBoolean()).isFalse();
+    assertThat(
+            call(
+                    "set-dependencies",
+                    "{\"dependencies\":[{\"kind\":\"maybe\",\"id\":\"x\",\"versionRange\":\"*\"}]}")
+                .at("/error/message")
+                .asText())
+        .contains("\"maybe\"");
+    call(
+        "action.create-task",
+        "{\"replayId\":\"r1\",\"packageId\":\"bitcoind\",\"actionId\":\"config\",\"severity\":\"important\"}");
+    assertThat(db.get("/public/packageData/" + PKG + "/tasks/r1/active").orElseThrow().asBoolean())
+        .isTrue();
+    call("action.clear-tasks", "{\"except\":[]}");
+    assertThat(db.get("/public/packageData/" + PKG + "/tasks").orElseThrow().size()).isZero();
+  }
+
   /** Records what effects asked of the service layer. */
   static final class FakeHost implements ServiceHost {
     final Path volumes;

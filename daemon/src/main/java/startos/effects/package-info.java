@@ -1,0 +1,11 @@
+/**
+ * The host side of {@code host.sock}: the effects SDK-built packages call on startd.
+ *
+ * <p>Not implemented yet (they answer {@code not implemented: <name>}, code -32601): {@code
+ * action.get-input}, {@code action.run} (cross-package actions), {@code bind-range}, {@code
+ * export-range-service-interface}, {@code plugin.url.register}, {@code plugin.url.export-url},
+ * {@code plugin.url.clear-urls}. Recorded but not enforced: dependencies ({@code
+ * set-dependencies}), tasks ({@code action.create-task}), backup progress. {@link
+ * EffectTable#notImplemented()} lists them at run time.
+ */
+package startos.effects;
