@@ -134,7 +134,9 @@ final class PackageMethods {
             request -> {
               Path tmp =
                   Files.createTempFile(
-                      manager.settings().dataDir().resolve("tmp"), "sideload-", ".s9pk");
+                      Files.createDirectories(manager.settings().dataDir().resolve("tmp")),
+                      "sideload-",
+                      ".s9pk");
               try {
                 progress.start("Uploading");
                 long total = request.contentLength();

@@ -16,8 +16,8 @@ import startos.patchdb.JsonPatches;
 
 /**
  * The UI's view of the server: after a real first-time setup, a WebSocket subscriber to /public
- * sees the hostname and notification changes as patches, and its dump plus those patches is
- * exactly a fresh dump.
+ * sees the hostname and notification changes as patches, and its dump plus those patches is exactly
+ * a fresh dump.
  */
 class LiveStateTest {
   @TempDir Path dataDir;

@@ -234,6 +234,23 @@ class ServiceLifecycleIntegrationTest {
 
   @Test
   @Order(6)
+  void aCrashedRuntimeShowsAsAnErrorAndStartBringsItBack() throws Exception {
+    backend.exec(ID, "sh", "-c", "kill -9 $(pidof node)");
+    long t0 = System.nanoTime();
+    while (!entry().at("/statusInfo/error/details").isTextual()) {
+      assertThat(System.nanoTime() - t0).isLessThan(Duration.ofSeconds(20).toNanos());
+      Thread.sleep(50);
+    }
+    assertThat(entry().at("/statusInfo/error/details").asText()).contains("exited unexpectedly");
+    assertThat(entry().at("/statusInfo/started").isNull()).isTrue();
+    manager.start(ID);
+    awaitHealthy();
+    assertThat(entry().at("/statusInfo/error").isNull()).isTrue();
+    assertThat(get(assignedPort())).contains("hello");
+  }
+
+  @Test
+  @Order(7)
   void uninstallLeavesNothingBehind() throws Exception {
     manager.uninstall(ID, false, false);
     assertThat(db.get("/public/packageData/" + ID)).isEmpty();
@@ -246,7 +263,7 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aTamperedPackageIsRejectedBeforeAnythingIsWritten() throws Exception {
     Path good = TestPackages.build(TestPackages.Variant.v1());
     Path bad = work.resolve("tampered.s9pk");
@@ -268,7 +285,7 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aPackageForAnotherArchitectureIsRefused() {
     assertThatThrownBy(() -> manager.install(TestPackages.buildForArch("aarch64")))
         .isInstanceOf(RpcException.class)
@@ -278,7 +295,7 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aPackageWhoseInitThrowsFailsTheInstallWithItsMessageAndLeavesNothing() {
     var v = new TestPackages.Variant("1.0.0:0", "", true, false);
     assertThatThrownBy(() -> manager.install(TestPackages.build(v)))
@@ -291,7 +308,7 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aDaemonIgnoringSigtermIsKilledAfterItsTimeout() throws Exception {
     manager.install(TestPackages.build(new TestPackages.Variant("1.0.0:0", "", false, true)));
     manager.start(ID);
