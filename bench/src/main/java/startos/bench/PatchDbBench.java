@@ -39,8 +39,11 @@ public final class PatchDbBench {
         base == null ? Files.createTempDirectory("patchdb-bench") : Files.createDirectories(base);
     try {
       System.out.println("patchdb bench: durable revisions (fsync before return) in " + dir);
+      // the first pass compiles the hot path; a daemon that has run for a minute is past it
+      run("warm-up (JIT, not the result)", dir.resolve("warmup"), ops, 1);
       run("single-writer", dir.resolve("single"), ops, 1);
       run(threads + "-writers", dir.resolve("multi"), ops, threads);
+      System.out.println("goal: >= 2000 fsync'd revisions/s with a single writer");
     } finally {
       if (base == null) {
         delete(dir);
