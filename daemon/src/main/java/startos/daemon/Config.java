@@ -13,9 +13,16 @@ import java.util.Optional;
  * @param port the TCP port (0 picks a free one)
  * @param webRoot a directory with the built web UI; empty serves the bundled page
  * @param continuationTtl how long a continuation guid stays valid unused (StartOS: 30 s)
+ * @param runtimeImage the container runtime image (idmapped {@code rootfs.squashfs}); empty picks
+ *     {@link #defaultRuntimeImage()}
  */
 public record Config(
-    Path dataDir, String host, int port, Optional<Path> webRoot, Duration continuationTtl) {
+    Path dataDir,
+    String host,
+    int port,
+    Optional<Path> webRoot,
+    Duration continuationTtl,
+    Optional<Path> runtimeImage) {
   public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/startos");
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
 
@@ -24,6 +31,7 @@ public record Config(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(webRoot, "webRoot");
     Objects.requireNonNull(continuationTtl, "continuationTtl");
+    Objects.requireNonNull(runtimeImage, "runtimeImage");
     if (port < 0 || port > 65535) {
       throw new ConfigException("port %d is out of range 0-65535".formatted(port));
     }
@@ -40,15 +48,42 @@ public record Config(
         address.host(),
         address.port(),
         Optional.empty(),
-        startos.http.Continuations.DEFAULT_TTL);
+        startos.http.Continuations.DEFAULT_TTL,
+        Optional.empty());
   }
 
   public Config withPort(int newPort) {
-    return new Config(dataDir, host, newPort, webRoot, continuationTtl);
+    return new Config(dataDir, host, newPort, webRoot, continuationTtl, runtimeImage);
   }
 
   public Config withContinuationTtl(Duration ttl) {
-    return new Config(dataDir, host, port, webRoot, ttl);
+    return new Config(dataDir, host, port, webRoot, ttl, runtimeImage);
+  }
+
+  public Config withWebRoot(Optional<Path> root) {
+    return new Config(dataDir, host, port, root, continuationTtl, runtimeImage);
+  }
+
+  public Config withRuntimeImage(Optional<Path> image) {
+    return new Config(dataDir, host, port, webRoot, continuationTtl, image);
+  }
+
+  /** The configured runtime image, else the one {@code ./run}/{@code ./test} build. */
+  public Path effectiveRuntimeImage() {
+    return runtimeImage.orElseGet(Config::defaultRuntimeImage);
+  }
+
+  /**
+   * The image the checkout's setup builds ({@code $STARTOS_ROOT/container-runtime/build/image/
+   * idmapped}), or the installed location when not run from a checkout.
+   */
+  public static Path defaultRuntimeImage() {
+    String root = System.getenv("STARTOS_ROOT");
+    Path base =
+        root == null || root.isBlank()
+            ? Path.of("/usr/lib/startos/container-runtime")
+            : Path.of(root, "container-runtime", "build", "image", "idmapped");
+    return base.resolve("rootfs.squashfs").toAbsolutePath();
   }
 
   /** A parsed {@code HOST:PORT}. */

@@ -17,6 +17,9 @@ import startos.auth.EncryptionKey;
 import startos.auth.LocalAuthCookie;
 import startos.auth.LoginRateLimiter;
 import startos.auth.Sessions;
+import startos.container.ContainerException;
+import startos.container.LxcBackend;
+import startos.container.LxcSettings;
 import startos.db.DbMethods;
 import startos.http.Continuations;
 import startos.http.HttpServer;
@@ -28,10 +31,13 @@ import startos.rpc.RpcDispatcher;
 import startos.rpc.RpcRouter;
 import startos.rpc.SetupState;
 import startos.server.ServerApi;
+import startos.service.ServiceManager;
+import startos.service.ServiceSettings;
 import startos.setup.InfoPage;
 import startos.setup.InitialDb;
 import startos.setup.SetupApi;
 import startos.setup.SetupEncryption;
+import startos.ssl.CertStore;
 
 /**
  * The composition root: builds every part of startd by hand, in dependency order, and tears it down
@@ -49,14 +55,21 @@ public final class Startd implements AutoCloseable {
   private final RpcRouter router;
   private final Continuations continuations;
   private final HttpServer http;
+  private final ServiceManager services;
 
   private Startd(
-      Config config, PatchDb db, RpcRouter router, Continuations continuations, HttpServer http) {
+      Config config,
+      PatchDb db,
+      RpcRouter router,
+      Continuations continuations,
+      HttpServer http,
+      ServiceManager services) {
     this.config = config;
     this.db = db;
     this.router = router;
     this.continuations = continuations;
     this.http = http;
+    this.services = services;
   }
 
   /**
@@ -107,7 +120,10 @@ public final class Startd implements AutoCloseable {
     // .notification; the local CA in startos.ssl is used by setup)
     new SetupApi(db).register(router);
     new ServerApi(db, dataDir).register(router);
-    new Notifications(db).register(router);
+    Notifications notifications = new Notifications(db);
+    notifications.register(router);
+    ServiceManager services = services(config, dataDir, db, notifications, continuations);
+    services.register(router);
     Map<String, HttpServer.Page> pages = Map.of(InfoPage.PATH, () -> InfoPage.render(db));
 
     LocalAuthCookie localCookie = LocalAuthCookie.generate();
@@ -126,6 +142,7 @@ public final class Startd implements AutoCloseable {
                   config.webRoot(),
                   pages));
     } catch (HttpStartException e) {
+      services.close();
       continuations.close();
       throw new StartupException(e.getMessage(), e);
     }
@@ -134,17 +151,60 @@ public final class Startd implements AutoCloseable {
       InitialDb.boot(db);
       localCookie.writeTo(dataDir.resolve(LocalAuthCookie.FILE_NAME));
     } catch (UncheckedIOException e) {
+      services.close();
       http.close();
       continuations.close();
       throw new StartupException(e.getMessage() + ": " + e.getCause().getMessage(), e);
     } catch (PatchDbException e) {
+      services.close();
       http.close();
       continuations.close();
       throw new StartupException("cannot prepare the database: " + e.getMessage(), e);
     }
     state.set("running");
     LOG.info("startd listening on {} (data dir {})", http.url(), dataDir);
-    return new Startd(config, db, router, continuations, http);
+    // services come back in the background: a slow container must not hold the API hostage
+    Thread.ofVirtual().name("services-start").start(() -> startServices(services));
+    return new Startd(config, db, router, continuations, http, services);
+  }
+
+  /**
+   * The package lifecycle over real LXC. Leftovers of a crashed startd (mounts, containers, nft
+   * rules) are removed first; where containers cannot run (not root, no LXC) startd still serves
+   * and package methods answer with the backend's error.
+   */
+  private static ServiceManager services(
+      Config config,
+      Path dataDir,
+      PatchDb db,
+      Notifications notifications,
+      Continuations continuations) {
+    LxcSettings lxc = LxcSettings.defaults(dataDir.resolve("lxc"));
+    LxcBackend backend = new LxcBackend(lxc);
+    try {
+      backend.cleanupAll();
+    } catch (ContainerException e) {
+      LOG.warn("containers are unavailable on this machine: {}", e.getMessage());
+    }
+    Path image = config.effectiveRuntimeImage();
+    if (!Files.isRegularFile(image)) {
+      LOG.warn(
+          "container runtime image {} is missing: packages cannot run until it is built"
+              + " (ROOTFS_UID=100000 container-runtime/build-image.sh DIR, or --runtime-image)",
+          image);
+    }
+    ServiceSettings settings =
+        ServiceSettings.defaults(dataDir, image).withOsIp(lxc.subnet().gateway().getHostAddress());
+    return new ServiceManager(
+        db, backend, new CertStore(db), notifications, continuations, settings);
+  }
+
+  private static void startServices(ServiceManager services) {
+    try {
+      services.startAll();
+    } catch (RuntimeException e) {
+      LOG.error("bringing services back to their desired state failed: {}", e.getMessage(), e);
+    }
   }
 
   /** Creates the data dir if needed and proves it writable without touching existing files. */
@@ -198,10 +258,15 @@ public final class Startd implements AutoCloseable {
     return config;
   }
 
-  /** Stops serving, closes every socket, then the database. */
+  public ServiceManager services() {
+    return services;
+  }
+
+  /** Stops the services' containers, then serving and every socket, then the database. */
   @Override
   public void close() {
     try {
+      services.close();
       continuations.close();
       http.close();
     } finally {

@@ -35,9 +35,18 @@ public final class StartdMain implements Callable<Integer> {
   Path webRoot;
 
   @Option(
+      names = "--runtime-image",
+      paramLabel = "FILE",
+      description =
+          "Container runtime image (idmapped rootfs.squashfs; default: the one the checkout's"
+              + " setup builds).")
+  Path runtimeImage;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "Config file: JSON or 'key = value' lines (data-dir, listen, web-root).")
+      description =
+          "Config file: JSON or 'key = value' lines (data-dir, listen, web-root, runtime-image).")
   Path configFile;
 
   public static void main(String[] args) {
@@ -88,7 +97,10 @@ public final class StartdMain implements Callable<Integer> {
         webRoot != null
             ? Optional.of(webRoot)
             : Optional.ofNullable(file.get("web-root")).map(Path::of);
-    Config base = Config.of(dir, address);
-    return new Config(base.dataDir(), base.host(), base.port(), web, base.continuationTtl());
+    Optional<Path> image =
+        runtimeImage != null
+            ? Optional.of(runtimeImage)
+            : Optional.ofNullable(file.get("runtime-image")).map(Path::of);
+    return Config.of(dir, address).withWebRoot(web).withRuntimeImage(image);
   }
 }

@@ -41,8 +41,7 @@ class StaticFilesTest {
     Files.createDirectories(web.resolve("assets"));
     Files.writeString(web.resolve("assets/app.js"), "console.log(1)");
     Config base = Config.of(dataDir, "127.0.0.1:0");
-    Config config =
-        new Config(base.dataDir(), base.host(), 0, Optional.of(web), base.continuationTtl());
+    Config config = base.withPort(0).withWebRoot(Optional.of(web));
     try (RunningDaemon daemon = RunningDaemon.start(config)) {
       HttpResponse<String> js = get(daemon, "/assets/app.js");
       assertThat(js.body()).isEqualTo("console.log(1)");
