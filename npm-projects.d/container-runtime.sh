@@ -10,4 +10,9 @@
     npm run -s build
   fi
   make -s -C ../start-container
+  # the image startd runs every service container from (idmapped: files owned by 100000);
+  # cached, rebuilt only when its inputs change
+  if [ "$(id -u)" = 0 ]; then
+    ROOTFS_UID=100000 ROOTFS_GID=100000 ./build-image.sh build/image/idmapped >/dev/null
+  fi
 ) || { echo "npm-projects.d/container-runtime.sh: build failed" >&2; false; }
