@@ -18,6 +18,7 @@ import java.util.function.BiConsumer;
 import startos.patchdb.PatchDb;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
+import startos.rpc.Params;
 import startos.rpc.RpcException;
 import startos.rpc.RpcRouter;
 
@@ -109,11 +110,11 @@ public final class Notifications {
   }
 
   JsonNode create(JsonNode params, Caller caller) {
-    requireObject(params);
-    Optional<String> pkg = optionalText(params, "package");
-    NotificationLevel level = NotificationLevel.parse(requiredText(params, "level"));
-    String title = requiredText(params, "title");
-    String message = requiredText(params, "message");
+    Params fields = Params.of(params);
+    Optional<String> pkg = fields.optionalString("package");
+    NotificationLevel level = NotificationLevel.parse(fields.string("level"));
+    String title = fields.string("title");
+    String message = fields.string("message");
     JsonNode data =
         params.path("data").isMissingNode() ? NullNode.getInstance() : params.get("data");
     // StartOS marks a plain-text payload (markdown details) with code 2
@@ -256,24 +257,6 @@ public final class Notifications {
           ErrorKind.DESERIALIZATION, field + " must be a non-negative integer, got " + node);
     }
     return Optional.of(node.asLong());
-  }
-
-  private static String requiredText(JsonNode params, String field) {
-    return optionalText(params, field)
-        .orElseThrow(
-            () -> new RpcException(ErrorKind.DESERIALIZATION, "missing field '" + field + "'"));
-  }
-
-  private static Optional<String> optionalText(JsonNode params, String field) {
-    JsonNode node = params.path(field);
-    if (node.isMissingNode() || node.isNull()) {
-      return Optional.empty();
-    }
-    if (!node.isTextual()) {
-      throw new RpcException(
-          ErrorKind.DESERIALIZATION, field + " must be a string, got " + node.getNodeType());
-    }
-    return Optional.of(node.asText());
   }
 
   private static void requireObject(JsonNode params) {

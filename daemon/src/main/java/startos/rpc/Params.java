@@ -35,6 +35,11 @@ public final class Params {
     return present(name).map(v -> expect(name, v, v.isTextual(), "a string").asText());
   }
 
+  /** A string with surrounding blanks removed; absent, null or blank reads as empty. */
+  public Optional<String> nonBlankString(String name) {
+    return optionalString(name).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
   public boolean bool(String name, boolean defaultValue) {
     return present(name)
         .map(v -> expect(name, v, v.isBoolean(), "a boolean (true or false)").asBoolean())

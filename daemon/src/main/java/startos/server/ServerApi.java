@@ -17,6 +17,7 @@ import java.util.Optional;
 import startos.patchdb.PatchDb;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
+import startos.rpc.Params;
 import startos.rpc.RpcException;
 import startos.rpc.RpcRouter;
 import startos.setup.Hostnames;
@@ -103,8 +104,9 @@ public final class ServerApi {
     if (!params.isObject()) {
       throw new RpcException(ErrorKind.DESERIALIZATION, "params must be an object");
     }
-    Optional<String> name = text(params, "name");
-    Optional<String> hostname = text(params, "hostname").map(Hostnames::validate);
+    Optional<String> name = Params.of(params).nonBlankString("name");
+    Optional<String> hostname =
+        Params.of(params).nonBlankString("hostname").map(Hostnames::validate);
     if (name.isEmpty() && hostname.isEmpty()) {
       throw new RpcException(
           ErrorKind.INVALID_REQUEST, "give a new name or hostname (or both) for the server");
@@ -118,18 +120,6 @@ public final class ServerApi {
       return null;
     });
     return NullNode.getInstance();
-  }
-
-  private static Optional<String> text(JsonNode params, String field) {
-    JsonNode node = params.path(field);
-    if (node.isMissingNode() || node.isNull()) {
-      return Optional.empty();
-    }
-    if (!node.isTextual()) {
-      throw new RpcException(
-          ErrorKind.DESERIALIZATION, field + " must be a string, got " + node.getNodeType());
-    }
-    return Optional.of(node.asText().strip()).filter(s -> !s.isEmpty());
   }
 
   /** The CPU architecture in StartOS's (Rust's) spelling. */

@@ -10,6 +10,7 @@ import startos.patchdb.PatchDb;
 import startos.rpc.Access;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
+import startos.rpc.Params;
 import startos.rpc.RpcException;
 import startos.rpc.RpcRouter;
 import startos.ssl.LocalCa;
@@ -84,7 +85,9 @@ public final class SetupApi {
               + "set up a fresh server without recoverySource");
     }
     String password = password(params.path("password"), caller);
-    Identity identity = identity(text(params, "name"), text(params, "hostname"));
+    Identity identity =
+        identity(
+            Params.of(params).nonBlankString("name"), Params.of(params).nonBlankString("hostname"));
     boolean kiosk = params.path("kiosk").asBoolean(false);
 
     String hash = Passwords.hash(password);
@@ -189,20 +192,6 @@ public final class SetupApi {
     }
     String generated = Hostnames.generate();
     return new Identity(Hostnames.toName(generated), generated);
-  }
-
-  /** A present, non-empty string field; a wrong type is an error rather than ignored. */
-  private static Optional<String> text(JsonNode params, String field) {
-    JsonNode node = params.path(field);
-    if (node.isMissingNode() || node.isNull()) {
-      return Optional.empty();
-    }
-    if (!node.isTextual()) {
-      throw new RpcException(
-          ErrorKind.DESERIALIZATION, field + " must be a string, got " + node.getNodeType());
-    }
-    String value = node.asText().strip();
-    return value.isEmpty() ? Optional.empty() : Optional.of(value);
   }
 
   private static RpcException alreadyDone() {

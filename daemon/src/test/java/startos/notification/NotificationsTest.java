@@ -137,7 +137,7 @@ class NotificationsTest {
     assertThatThrownBy(() ->
             notifications.create(
                 JSON.createObjectNode().put("level", "info").put("message", "m"), CALLER))
-        .hasMessageContaining("missing field 'title'");
+        .hasMessageContaining("missing required parameter 'title'");
     assertThatThrownBy(() -> notifications.markSeen(JSON.createObjectNode(), true))
         .hasMessageContaining("ids must be an array");
     assertThatThrownBy(() -> notifications.markSeen(idsParamRaw("[-1]"), true))

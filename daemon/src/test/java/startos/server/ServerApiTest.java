@@ -80,7 +80,7 @@ class ServerApiTest {
         .hasMessageContaining("give a new name or hostname");
     assertThatThrownBy(
             () -> server.setHostname(JSON.createObjectNode().put("hostname", 42), caller()))
-        .hasMessageContaining("hostname must be a string");
+        .hasMessageContaining("parameter 'hostname' must be a string");
     assertThat(db.sequence()).isEqualTo(sequence);
   }
 
