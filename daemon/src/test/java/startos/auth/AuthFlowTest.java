@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import startos.daemon.RunningDaemon;
+import startos.setup.TestJwe;
 
 class AuthFlowTest {
   @TempDir Path dataDir;
@@ -188,10 +189,10 @@ class AuthFlowTest {
   void aPasswordEncryptedToTheServerPubkeyLogsIn() throws Exception {
     try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
       JsonNode jwk = daemon.call("auth.get-pubkey", "{}").get("result");
-      String sealed = JweSealer.seal(jwk, RunningDaemon.PASSWORD).toString();
+      String sealed = TestJwe.encrypt(jwk, RunningDaemon.PASSWORD).toString();
       JsonNode ok = daemon.call("auth.login", "{\"password\":{\"encrypted\":" + sealed + "}}");
       assertThat(ok.at("/result/session").asText()).matches("[a-z2-7]{26}");
-      String wrong = JweSealer.seal(jwk, "not the password").toString();
+      String wrong = TestJwe.encrypt(jwk, "not the password").toString();
       assertThat(
               daemon
                   .call("auth.login", "{\"password\":{\"encrypted\":" + wrong + "}}")

@@ -22,13 +22,13 @@ import javax.crypto.spec.SecretKeySpec;
 import startos.ssl.Keys;
 
 /** A JWE sender as the setup wizard is: ECDH-ES, A128CBC-HS256, flattened JSON. */
-final class TestJwe {
+public final class TestJwe {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private TestJwe() {}
 
-  static ObjectNode encrypt(JsonNode jwk, String plaintext) throws Exception {
+  public static ObjectNode encrypt(JsonNode jwk, String plaintext) throws Exception {
     return encrypt(jwk, plaintext, false);
   }
 
@@ -36,7 +36,8 @@ final class TestJwe {
    * With {@code general}, the general JSON serialization node-jose defaults to: only {@code enc}
    * protected, {@code alg} and {@code epk} in the recipient's unprotected header.
    */
-  static ObjectNode encrypt(JsonNode jwk, String plaintext, boolean general) throws Exception {
+  public static ObjectNode encrypt(JsonNode jwk, String plaintext, boolean general)
+      throws Exception {
     ECPublicKey ephemeralPublic;
     KeyPair ephemeral = Keys.p256();
     ephemeralPublic = (ECPublicKey) ephemeral.getPublic();
