@@ -47,8 +47,17 @@ public final class DbMethods {
     router.register("db.apply", this::apply);
   }
 
+  /**
+   * Public data for everyone with a session; the whole document (keys, password hash) only for the
+   * local CLI on the server itself ({@code start-cli db dump -p}), which is root there anyway.
+   */
   private JsonNode dump(JsonNode raw, Caller caller) {
-    String pointer = pointer(Params.of(raw));
+    Params params = Params.of(raw);
+    String pointer =
+        caller.local()
+            ? Pointers.anyPointer(
+                "pointer", params.optionalString("pointer").orElse(Pointers.PUBLIC))
+            : pointer(params);
     return dumpJson(db.dump(pointer));
   }
 

@@ -30,6 +30,12 @@ final class Pointers {
   }
 
   /** A pointer that must be /public or below it: private data never leaves the server. */
+  /** Any well-formed pointer, the root included. */
+  static String anyPointer(String name, String pointer) {
+    parse(name, pointer);
+    return pointer;
+  }
+
   static String publicPointer(String name, String pointer) {
     parse(name, pointer);
     if (!pointer.equals(PUBLIC) && !pointer.startsWith(PUBLIC + "/")) {

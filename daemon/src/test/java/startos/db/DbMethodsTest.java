@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,7 @@ class DbMethodsTest {
   }
 
   @Test
-  void privateDataIsNeverDumped() {
+  void privateDataIsNeverDumpedOverASession() {
     for (String pointer : new String[] {"", "/private", "/private/password", "/publicity"}) {
       JsonNode error = call("db.dump", "{\"pointer\":\"" + pointer + "\"}").get("error");
       assertThat(error.get("code").asInt()).as(pointer).isEqualTo(-32602);
@@ -65,6 +66,15 @@ class DbMethodsTest {
         .isEqualTo(-32602);
     assertThat(call("db.dump", "{\"pointer\":\"public\"}").at("/error/data/details").asText())
         .contains("must start with '/'");
+  }
+
+  @Test
+  void theLocalCliOnTheServerMayDumpPrivateData() throws Exception {
+    String local = "local=" + Files.readString(dataDir.resolve("rpc.authcookie")).strip();
+    JsonNode whole = daemon.call("db.dump", "{\"pointer\":\"\"}", Optional.of(local));
+    assertThat(whole.at("/result/value/private/password").asText()).startsWith("$argon2id$");
+    JsonNode byDefault = daemon.call("db.dump", "{}", Optional.of(local));
+    assertThat(byDefault.at("/result/value/serverInfo/name").asText()).isEqualTo("Test Server");
   }
 
   @Test
