@@ -3,27 +3,36 @@ package startos.s9pk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Turns a v1 s9pk into a v2 archive signed with a new key, as StartOS does on sideload ({@code
- * core/s9pk/v2/compat.rs}): manifest, LICENSE.md, icon, instructions.md, assets.squashfs and
- * javascript.squashfs (embassy.js + embassyManifest.json). Container images are not converted: that
- * needs {@code docker load} of each arch's image tarball and an export to squashfs; they are listed
- * in {@link Result#notConverted()}.
+ * core/s9pk/v2/compat.rs}): manifest, LICENSE.md, icon, instructions.md, assets.squashfs,
+ * javascript.squashfs (embassy.js + embassyManifest.json) and the container images. Where StartOS
+ * runs {@code docker load}/{@code export}, the {@code docker save} tarballs of {@code
+ * docker_images} are unpacked directly, layer by layer, by {@link ImageUnpacker}.
  */
 public final class V1Conversion {
+  private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{1,32}");
+  // docker's names in a single-arch image config; v2 manifests use StartOS's
+  private static final Map<String, String> STARTOS_ARCH =
+      Map.of("amd64", "x86_64", "arm64", "aarch64", "riscv64", "riscv64");
+
   /** The written archive's commitment, its manifest, and what could not be carried over. */
   public record Result(
       MerkleArchiveCommitment commitment, Manifest manifest, List<String> notConverted) {
@@ -32,58 +41,225 @@ public final class V1Conversion {
     }
   }
 
+  /** An image the v1 procedures run: {@code system} images are tagged without the package. */
+  record V1Image(String id, boolean system) {}
+
   private V1Conversion() {}
 
-  /** Converts {@code v1} into {@code out}; {@code workDir} holds temporary trees (cleaned up). */
+  /**
+   * Converts {@code v1} into {@code out}; {@code workDir} holds temporary trees (cleaned up). On
+   * failure nothing is left at {@code out}.
+   */
   public static Result convert(S9pkV1 v1, DeveloperKey key, Path workDir, Path out) {
     JsonNode raw = v1.manifest();
-    Manifest manifest = manifest(raw);
+    ObjectNode manifestJson = manifestJson(raw);
+    Manifest.parse(Json.write(manifestJson)); // fail on a bad manifest before any heavy work
     Path dir;
     try {
       dir = Files.createTempDirectory(workDir, "v1-convert");
     } catch (IOException e) {
       throw new S9pkException("cannot create a work directory in " + workDir, e);
     }
+    boolean written = false;
     try {
       S9pkBuilder b = S9pkBuilder.create();
-      b.add("manifest.json", manifest.toJson());
       b.add("LICENSE.md", v1.bytes("license"));
       b.add("instructions.md", v1.bytes("instructions"));
       b.add("icon." + iconExtension(raw), v1.bytes("icon"));
+      Map<String, List<String>> arches = images(v1, raw, dir, b);
+      ObjectNode imgs = manifestJson.putObject("images");
+      arches.forEach((id, list) -> {
+        ObjectNode i = imgs.putObject(id);
+        i.put("source", "packed");
+        i.set("arch", Json.array(list));
+        i.putNull("emulateMissingAs");
+        i.put("nvidiaContainer", false);
+      });
+      Manifest manifest = Manifest.parse(Json.write(manifestJson));
+      b.add("manifest.json", manifest.toJson());
       Path assets = dir.resolve("assets");
-      Files.createDirectories(assets);
       Optional<ByteSource> tar = v1.section("assets");
       if (tar.isPresent()) {
-        run(List.of("tar", "-xf", "-", "-C", assets.toString(), "--no-same-owner"), tar.get());
+        ImageUnpacker.extractArchive(toFile(tar.get(), dir.resolve("assets.tar")), assets);
+      } else {
+        ImageUnpacker.mkdirs(assets);
       }
       b.add("assets.squashfs", squash(assets, dir.resolve("assets.squashfs")));
       Path js = dir.resolve("javascript");
       Files.createDirectories(js);
       Optional<ByteSource> scripts = v1.section("scripts");
       if (scripts.isPresent()) {
-        try (InputStream in = scripts.get().stream()) {
-          Files.copy(in, js.resolve("embassy.js"));
-        }
+        toFile(scripts.get(), js.resolve("embassy.js"));
       }
       Files.write(js.resolve("embassyManifest.json"), Json.write(raw));
       b.add("javascript.squashfs", squash(js, dir.resolve("javascript.squashfs")));
-      List<String> notConverted = new ArrayList<>();
-      if (v1.section("docker_images").isPresent()) {
-        notConverted.add(
-            "container images (docker_images section): convert each architecture's image with"
-                + " `docker load` and export it to images/<arch>/<id>.squashfs/.json/.env");
-      }
       MerkleArchiveCommitment commitment = b.write(out, key);
-      return new Result(commitment, manifest, notConverted);
+      written = true;
+      return new Result(commitment, manifest, List.of());
     } catch (IOException e) {
       throw new S9pkException("v1 conversion failed: " + e.getMessage(), e);
     } finally {
-      deleteTree(dir);
+      if (!written) {
+        ImageUnpacker.delete(out);
+      }
+      ImageUnpacker.delete(dir);
+    }
+  }
+
+  /**
+   * Unpacks every image the v1 procedures use, for every arch in {@code docker_images}, into {@code
+   * b}; returns image id to arches.
+   */
+  private static Map<String, List<String>> images(
+      S9pkV1 v1, JsonNode raw, Path dir, S9pkBuilder b) {
+    Set<V1Image> images = dockerImages(raw);
+    Map<String, List<String>> arches = new TreeMap<>();
+    if (images.isEmpty()) {
+      return arches;
+    }
+    ByteSource section =
+        v1.section("docker_images")
+            .orElseThrow(() ->
+                new S9pkException(
+                    "v1 docker_images section is empty, but the procedures use images "
+                        + images.stream().map(V1Image::id).toList()));
+    Path outer = toFile(section, dir.resolve("docker_images.tar"));
+    Map<String, Path> layouts = layouts(outer, dir);
+    String pkg = Json.string(raw, "id", "v1 manifest");
+    String version = Json.string(raw, "version", "v1 manifest");
+    for (Map.Entry<String, Path> a : layouts.entrySet()) {
+      String arch = a.getKey();
+      for (V1Image image : images) {
+        String tag =
+            image.system()
+                ? "start9/" + image.id() + ":latest"
+                : "start9/" + pkg + "/" + image.id() + ":" + version;
+        Path rootfs = dir.resolve("rootfs-" + arch + "-" + image.id());
+        ImageUnpacker.Unpacked u =
+            ImageUnpacker.fromDockerArchive(
+                "v1 docker_images (" + arch + ")", a.getValue(), Optional.of(tag), rootfs);
+        Path sq = dir.resolve(arch + "-" + image.id() + ".squashfs");
+        Squashfs.packRootfs(rootfs, sq);
+        ImageUnpacker.delete(rootfs); // the squashfs has it now; free the disk early
+        String base = "images/" + arch + "/" + image.id();
+        b.add(base + ".squashfs", sq);
+        b.add(base + ".json", u.metadata().toJson());
+        b.add(base + ".env", u.env().toBytes());
+        arches.computeIfAbsent(image.id(), k -> new ArrayList<>()).add(arch);
+      }
+      ImageUnpacker.delete(a.getValue());
+    }
+    return arches;
+  }
+
+  /**
+   * The extracted {@code docker save} directory per arch: {@code docker_images} is either a tar of
+   * {@code <arch>.tar} files listed in {@code multiarch.cbor}, or one {@code docker save} tarball
+   * whose image config names the arch.
+   */
+  private static Map<String, Path> layouts(Path outer, Path dir) {
+    Path tar = ExternalTool.require("tar", "to read v1 docker_images");
+    byte[] listing =
+        ExternalTool.run(
+            List.of(tar.toString(), "--quoting-style=literal", "-tf", outer.toString()),
+            Optional.empty(),
+            Duration.ofMinutes(30));
+    Map<String, String> members = new LinkedHashMap<>();
+    for (String name : new String(listing, StandardCharsets.UTF_8).split("\n")) {
+      members.put(name.startsWith("./") ? name.substring(2) : name, name);
+    }
+    Map<String, Path> layouts = new TreeMap<>();
+    if (!members.containsKey("multiarch.cbor")) {
+      Path layout = dir.resolve("docker-single");
+      ImageUnpacker.extractArchive(outer, layout);
+      String arch = ImageUnpacker.dockerArchiveArch("v1 docker_images", layout);
+      layouts.put(STARTOS_ARCH.getOrDefault(arch, arch), layout);
+      return layouts;
+    }
+    Path meta = dir.resolve("multiarch");
+    extractMember(tar, outer, meta, members.get("multiarch.cbor"));
+    JsonNode multi;
+    try {
+      multi = new CBORMapper().readTree(meta.resolve(members.get("multiarch.cbor")).toFile());
+    } catch (IOException e) {
+      throw new S9pkException("v1 docker_images: multiarch.cbor is not valid CBOR", e);
+    }
+    List<String> available = Json.strings(multi.get("available"), "available", "multiarch.cbor");
+    for (String arch : available) {
+      if (!ARCH.matcher(arch).matches()) {
+        throw new S9pkException(
+            "v1 docker_images: multiarch.cbor names a bad arch \"" + arch + "\"");
+      }
+      String member = members.get(arch + ".tar");
+      if (member == null) {
+        throw new S9pkException(
+            "v1 docker_images does not contain the tarball for architecture " + arch);
+      }
+      extractMember(tar, outer, meta, member);
+      Path layout = dir.resolve("docker-" + arch);
+      ImageUnpacker.extractArchive(meta.resolve(member), layout);
+      ImageUnpacker.delete(meta.resolve(member));
+      layouts.put(arch, layout);
+    }
+    return layouts;
+  }
+
+  private static void extractMember(Path tar, Path archive, Path into, String member) {
+    ImageUnpacker.mkdirs(into);
+    ExternalTool.run(
+        List.of(
+            tar.toString(),
+            "-xf",
+            archive.toString(),
+            "-C",
+            into.toString(),
+            "--no-same-owner",
+            member),
+        Optional.empty(),
+        Duration.ofMinutes(30));
+  }
+
+  /** The images the v1 procedures run ({@code type: docker}), as StartOS collects them. */
+  static Set<V1Image> dockerImages(JsonNode raw) {
+    List<JsonNode> procedures = new ArrayList<>();
+    procedures.add(raw.path("main"));
+    procedures.add(raw.path("config").path("get"));
+    procedures.add(raw.path("config").path("set"));
+    procedures.add(raw.path("properties"));
+    procedures.add(raw.path("backup").path("create"));
+    procedures.add(raw.path("backup").path("restore"));
+    raw.path("migrations").path("to").forEach(procedures::add);
+    raw.path("migrations").path("from").forEach(procedures::add);
+    raw.path("actions").forEach(a -> procedures.add(a.path("implementation")));
+    Set<V1Image> images =
+        new TreeSet<>(java.util.Comparator.comparing(V1Image::id).thenComparing(V1Image::system));
+    for (JsonNode p : procedures) {
+      if ("docker".equals(p.path("type").asText())) {
+        String image = Json.string(p, "image", "v1 docker procedure");
+        if (!image.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+          throw new S9pkException("v1 manifest names a bad image id \"" + image + "\"");
+        }
+        images.add(new V1Image(image, p.path("system").asBoolean(false)));
+      }
+    }
+    return images;
+  }
+
+  private static Path toFile(ByteSource source, Path file) {
+    try (InputStream in = source.stream()) {
+      Files.copy(in, file);
+      return file;
+    } catch (IOException e) {
+      throw new S9pkException("cannot copy a v1 section to " + file + ": " + e.getMessage(), e);
     }
   }
 
   /** The v2 manifest for a v1 one (kebab-case fields), following StartOS's mapping. */
   public static Manifest manifest(JsonNode v1) {
+    return Manifest.parse(Json.write(manifestJson(v1)));
+  }
+
+  private static ObjectNode manifestJson(JsonNode v1) {
     String what = "v1 manifest";
     String id = Json.string(v1, "id", what);
     String title = Json.string(v1, "title", what);
@@ -155,7 +331,7 @@ public final class V1Conversion {
     }
     h.set("ram", hw.hasNonNull("ram") ? hw.get("ram") : Json.NODES.nullNode());
     h.set("arch", hw.hasNonNull("arch") ? hw.get("arch") : Json.NODES.nullNode());
-    return Manifest.parse(Json.write(o));
+    return o;
   }
 
   /** emver {@code a.b.c[.d]} to exver {@code a.b.c:d}, with StartOS's per-package fix-ups. */
@@ -195,43 +371,7 @@ public final class V1Conversion {
   }
 
   private static Path squash(Path dir, Path out) {
-    run(List.of("mksquashfs", dir.toString(), out.toString(), "-noappend", "-quiet"), null);
+    Squashfs.pack(dir, out);
     return out;
-  }
-
-  private static void run(List<String> command, ByteSource stdin) {
-    try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectErrorStream(false)
-              .start();
-      try (OutputStream in = p.getOutputStream()) {
-        if (stdin != null) {
-          try (InputStream src = stdin.stream()) {
-            src.transferTo(in);
-          }
-        }
-      }
-      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new S9pkException(command.get(0) + " failed: " + err);
-      }
-    } catch (IOException e) {
-      throw new S9pkException(
-          "cannot run " + command.get(0) + " (needed for v1 conversion): " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new S9pkException("interrupted while running " + command.get(0), e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a leftover temp directory
-    }
   }
 }
