@@ -61,7 +61,7 @@ mkdir -p "$OUT_DIR"
 OUT_DIR="$(cd "$OUT_DIR" && pwd)"
 DIGEST="$({
   echo "uid=$ROOTFS_UID gid=$ROOTFS_GID epoch=$EPOCH"
-  sha256sum "${BASH_SOURCE[0]}" "$HERE/dist/index.js" "$SC_DIR/build/start-container" "$SC_DIR/build/container-init" \
+  sha256sum "${BASH_SOURCE[0]}" "$HERE/dist/index.js" "$HERE/image/start-runtime" "$SC_DIR/build/start-container" "$SC_DIR/build/container-init" \
     "$BUSYBOX" "${EXES[@]}" "${LIBS[@]}" "${EXTRA_FILES[@]}" | awk '{print $1}'
 } | sha256sum | awk '{print $1}')"
 if [ -f "$OUT_DIR/rootfs.squashfs" ] && [ "$(cat "$OUT_DIR/rootfs.inputs" 2>/dev/null)" = "$DIGEST" ]; then
@@ -109,6 +109,8 @@ put "$SC_DIR/build/start-container" /usr/bin/start-container
 put "$SC_DIR/build/container-init" /usr/sbin/container-init
 ln -sf container-init "$R/usr/sbin/init"
 put "$HERE/dist/index.js" /usr/lib/startos/container-runtime/index.js 0644
+# The launcher container-init should run (node with the memory-saving flags); see README "Memory".
+put "$HERE/image/start-runtime" /usr/lib/startos/container-runtime/start-runtime 0755
 for f in "${EXTRA_FILES[@]}"; do put "$f" "$f" 0644; done
 [ -f "$R/etc/ssl/openssl.cnf" ] && mkdir -p "$R/usr/lib/ssl" && ln -s /etc/ssl/openssl.cnf "$R/usr/lib/ssl/openssl.cnf"
 

@@ -31,9 +31,13 @@ for (const d of [sq, upper, work, merged, rpc, pkg, path.join(media, "startos/im
   fs.mkdirSync(d, { recursive: true })
 let mounted = []
 try {
-  sh("mount", ["-t", "squashfs", "-o", "loop,ro", squashfs, sq])
-  mounted.push(sq)
-  sh("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${sq},upperdir=${upper},workdir=${work}`, merged])
+  // IMAGE_TEST_LOWER: an already-mounted image shared by several containers (their node pages then share the page cache).
+  const lower = process.env.IMAGE_TEST_LOWER ?? sq
+  if (!process.env.IMAGE_TEST_LOWER) {
+    sh("mount", ["-t", "squashfs", "-o", "loop,ro", squashfs, sq])
+    mounted.push(sq)
+  }
+  sh("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${lower},upperdir=${upper},workdir=${work}`, merged])
   mounted.push(merged)
   // Packages ship bundled; bundle the fixture (it needs the SDK) with the runtime's esbuild.
   sh(path.join(HERE, "../node_modules/.bin/esbuild"), [path.join(HERE, "fixture/index.js"), "--bundle", "--platform=node", "--log-level=error", `--outfile=${path.join(pkg, "index.js")}`])
@@ -67,7 +71,9 @@ try {
     "lxc.mount.entry = tmpfs tmp tmpfs rw,nosuid,nodev,size=64m 0 0",
     "lxc.net.0.type = empty",
     ...(IDMAP ? [`lxc.idmap = u 0 ${IDMAP} 65536`, `lxc.idmap = g 0 ${IDMAP} 65536`] : []),
-    "lxc.init.cmd = /usr/sbin/init",
+    // As the host should start it: container-init running the image's launcher (node with the memory flags).
+    `lxc.init.cmd = ${process.env.IMAGE_TEST_INIT_CMD ?? "/usr/sbin/init -- /usr/lib/startos/container-runtime/start-runtime"}`,
+    ...(process.env.IMAGE_TEST_NODE_OPTIONS ? [`lxc.environment = NODE_OPTIONS=${process.env.IMAGE_TEST_NODE_OPTIONS}`] : []),
     "lxc.apparmor.profile = unconfined",
     "lxc.tty.max = 0",
     "lxc.pty.max = 4",
@@ -110,6 +116,21 @@ try {
   check("start inside LXC answers null", r.result === null, JSON.stringify(r))
   const h = await host.waitFor("set-health success", (c) => c.method === "set-health" && c.params.result === "success", 20000).catch((e) => e)
   check("the daemon runs in a subcontainer (start-container inside LXC) and reports healthy", h?.params?.id === "primary", String(h?.message ?? ""))
+  // Idle memory of the runtime (node under container-init) and of every process in the container.
+  await new Promise((res) => setTimeout(res, Number(process.env.IMAGE_TEST_IDLE_MS ?? "2000")))
+  try {
+    const initPid = sh("lxc-info", ["-n", name, "-P", path.join(T, "lxc"), "-p", "-H"]).trim()
+    const kb = (pid, key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0)
+    const nodePid = spawnSync("pgrep", ["-P", initPid, "-x", "node"]).stdout.toString().trim().split("\n")[0]
+    const pids = [initPid]
+    for (let k = 0; k < pids.length; k++)
+      pids.push(...spawnSync("pgrep", ["-P", pids[k]]).stdout.toString().trim().split("\n").filter(Boolean))
+    const mib = (k) => (k / 1024).toFixed(1)
+    const all = pids.reduce((sum, p) => sum + (fs.existsSync(`/proc/${p}/smaps_rollup`) ? kb(p, "Rss") : 0), 0)
+    console.log(`# idle runtime RSS ${mib(kb(nodePid, "Rss"))} MiB (anon ${mib(kb(nodePid, "Anonymous"))}, PSS ${mib(kb(nodePid, "Pss"))}); all ${pids.length} processes ${mib(all)} MiB`)
+  } catch (e) {
+    console.log(`# could not measure the runtime's memory: ${e.message}`)
+  }
   const hello = path.join(media, "startos/volumes/main/hello")
   check("the daemon wrote into its volume through the SDK's bind-mount", fs.existsSync(hello) && fs.readFileSync(hello, "utf8") === "written-by-daemon\n")
   r = await call("stop", null)

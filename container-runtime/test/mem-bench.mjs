@@ -2,7 +2,7 @@
 // runtime (real start-container in a private mount+pid namespace, as root), waits for health, idles, then reads
 // the runtime's RSS (/proc/<pid>/smaps_rollup) and V8's view (process.memoryUsage via eval).
 //   node test/mem-bench.mjs [RUNS=5] [LAUNCHER]   env MEM_NODE_OPTIONS / MEM_ENV_* are passed to the runtime.
-// LAUNCHER (e.g. the image's launcher script) replaces `node index.js`; it gets the bundle path as $RUNTIME_JS.
+// LAUNCHER (e.g. the image's launcher script) replaces `node index.js`; it gets the bundle path as $STARTOS_RUNTIME_JS.
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as os from "node:os"
@@ -36,11 +36,11 @@ async function once(i) {
   fs.writeFileSync(path.join(template, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n")
   const host = new FakeHost({ socket: path.join(rpc, "host.sock"), media, mediaSeenByRuntime: "/media", template })
   await host.listen()
-  const env = { ...process.env, STARTOS_SERVICE_SOCK: path.join(rpc, "service.sock"), STARTOS_HOST_SOCK: path.join(rpc, "host.sock"), STARTOS_PACKAGE_JS: pkg, RUNTIME_JS, PATH: `${SC}:${process.env.PATH}` }
+  const env = { ...process.env, STARTOS_SERVICE_SOCK: path.join(rpc, "service.sock"), STARTOS_HOST_SOCK: path.join(rpc, "host.sock"), STARTOS_PACKAGE_JS: pkg, STARTOS_RUNTIME_JS: RUNTIME_JS, PATH: `${SC}:${process.env.PATH}` }
   delete env.NODE_OPTIONS
   if (process.env.MEM_NODE_OPTIONS) env.NODE_OPTIONS = process.env.MEM_NODE_OPTIONS
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith("MEM_ENV_")) env[k.slice(8)] = v
-  const run = LAUNCHER ? `exec "${path.resolve(LAUNCHER)}"` : `exec node "$2"`
+  const run = LAUNCHER ? `exec "${path.resolve(LAUNCHER)}"` : `exec node ${process.env.MEM_NODE_ARGS ?? ""} "$2"`
   const proc = spawn("unshare", ["--mount", "--pid", "--fork", "--kill-child=SIGKILL", "--propagation", "private", "--", "sh", "-c", `mount --bind "$1" /media && ${run}`, "sh", media, RUNTIME_JS], { env, stdio: ["ignore", "pipe", "pipe"] })
   const logs = []
   for (const s of [proc.stdout, proc.stderr]) s.on("data", (d) => logs.push(d.toString()))
@@ -79,6 +79,7 @@ async function once(i) {
     if (r.error) throw new Error(`action: ${JSON.stringify(r.error)}`)
   }
   const actionMs = (Date.now() - a0) / 20
+  if (process.env.MEM_PRE_EVAL) await call("eval", { script: process.env.MEM_PRE_EVAL })
   await new Promise((res) => setTimeout(res, IDLE_MS))
   r = await call("eval", { script: "JSON.stringify({pid: process.pid, mu: process.memoryUsage(), spaces: process.getBuiltinModule('v8').getHeapSpaceStatistics().map(s => [s.space_name, s.space_used_size, s.physical_space_size])})" })
   const ev = JSON.parse(r.result)

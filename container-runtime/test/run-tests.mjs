@@ -12,6 +12,8 @@ import { FakeHost } from "./fake-host.mjs"
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const RUNTIME_DIR = path.resolve(HERE, "..")
 const RUNTIME_JS = path.join(RUNTIME_DIR, "dist/index.js")
+// The image's launcher (node with the memory-saving flags), so the tests run the runtime as containers do.
+const LAUNCHER = path.join(RUNTIME_DIR, "image/start-runtime")
 const START_CONTAINER_DIR = path.resolve(RUNTIME_DIR, "../start-container/build")
 const IS_ROOT = process.getuid?.() === 0
 /** Without root, a user namespace where we map to root gives the same setup (if the kernel allows it). */
@@ -134,12 +136,13 @@ async function startRuntime(name, packageJs) {
     STARTOS_HOST_SOCK: path.join(rpc, "host.sock"),
     STARTOS_PACKAGE_JS: packageJs,
     STARTOS_LOG_LEVEL: "debug",
+    STARTOS_RUNTIME_JS: RUNTIME_JS,
     PATH: `${ROOT ? START_CONTAINER_DIR : path.join(HERE, "stub-bin")}:${process.env.PATH}`,
   }
   const cmd = ROOT
     ? ["unshare", [...(IS_ROOT ? [] : ["--user", "--map-root-user"]), "--mount", "--pid", "--fork", "--kill-child=SIGTERM", "--propagation", "private", "--", "sh", "-c",
-        'mount --bind "$1" /media && exec node "$2"', "sh", media, RUNTIME_JS]]
-    : ["node", [RUNTIME_JS]]
+        'mount --bind "$1" /media && exec "$2"', "sh", media, LAUNCHER]]
+    : [LAUNCHER, []]
   const proc = spawn(cmd[0], cmd[1], { env, stdio: ["ignore", "pipe", "pipe"] })
   children.push(proc)
   const logs = []

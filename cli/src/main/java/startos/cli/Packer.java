@@ -20,6 +20,7 @@ import startos.s9pk.Manifest;
 import startos.s9pk.S9pkArchive;
 import startos.s9pk.S9pkBuilder;
 import startos.s9pk.S9pkException;
+import startos.s9pk.Squashfs;
 
 /**
  * {@code s9pk pack}: manifest from {@code javascript/index.js}, icon, license, instructions,
@@ -70,13 +71,13 @@ final class Packer {
       b.add("instructions.md", opts.instructionsFile());
       progress.phase("Packing javascript");
       Path js = tmp.resolve("javascript.squashfs");
-      Squashfs.pack(opts.javascriptDir(), js);
+      squash(opts.javascriptDir(), js);
       b.add("javascript.squashfs", js);
       Optional<Path> assets = opts.assetsDir();
       if (assets.isPresent()) {
         progress.phase("Packing assets");
         Path sq = tmp.resolve("assets.squashfs");
-        Squashfs.pack(assets.get(), sq);
+        squash(assets.get(), sq);
         b.add("assets.squashfs", sq);
       }
       packImages(manifest, b, tmp);
@@ -100,6 +101,14 @@ final class Packer {
       return new Packed(output, id, manifest.path("version").asText(), size, warnings);
     } finally {
       ImageUnpacker.delete(tmp);
+    }
+  }
+
+  private static void squash(Path dir, Path out) {
+    try {
+      Squashfs.pack(dir, out);
+    } catch (S9pkException e) {
+      throw CliException.local(e.getMessage(), e);
     }
   }
 
@@ -199,17 +208,23 @@ final class Packer {
         Path work = tmp.resolve("image-" + id + "-" + arch);
         Path input = imageInput(id, arch, img.path("source"), work);
         progress.phase("Unpacking image " + id + " (" + arch + ") from " + input);
-        ImageUnpacker.Unpacked u = ImageUnpacker.unpack(input, arch, work);
-        progress.phase("Packing image " + id + " (" + arch + ")");
         Path sq = tmp.resolve(id + "." + arch + ".squashfs");
-        Squashfs.pack(u.rootfs(), sq);
-        if (!u.rootfs().equals(input)) {
-          ImageUnpacker.delete(work); // the squashfs has it now; free the disk early
+        startos.s9pk.ImageUnpacker.Unpacked u;
+        try {
+          u = startos.s9pk.ImageUnpacker.unpack(input, arch, work);
+          progress.phase("Packing image " + id + " (" + arch + ")");
+          Squashfs.packRootfs(u.rootfs(), sq);
+          if (!u.rootfs().equals(input)) {
+            ImageUnpacker.delete(work); // the squashfs has it now; free the disk early
+          }
+        } catch (S9pkException failure) {
+          throw CliException.local(
+              "image " + id + " (" + arch + "): " + failure.getMessage(), failure);
         }
         String base = "images/" + arch + "/" + id;
         b.add(base + ".squashfs", sq);
-        b.add(base + ".json", u.config().metadataJson());
-        b.add(base + ".env", u.config().envFile());
+        b.add(base + ".json", u.metadata().toJson());
+        b.add(base + ".env", u.env().toBytes());
       }
       img.put("source", "packed");
     }

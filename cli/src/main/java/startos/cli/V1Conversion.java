@@ -9,18 +9,22 @@ import startos.s9pk.S9pkException;
 import startos.s9pk.S9pkV1;
 
 /**
- * {@code s9pk convert}: a v1 archive to v2, re-signed with your key, in place as StartOS does — but
- * only when nothing is lost. When parts cannot be carried over (container images), the original is
- * kept and the v2 archive is written beside it as {@code <name>.v2.s9pk}.
+ * {@code s9pk convert}: a v1 archive to v2 (container images included), re-signed with your key,
+ * replacing the file in place as StartOS does. The v2 archive is written to a temporary file beside
+ * it and moved over the original only once complete, so on any failure the original is untouched
+ * and nothing half-written is left.
  */
 final class V1Conversion {
   private V1Conversion() {}
 
   static void convert(CliCommand cmd, Path s9pk) {
     Path file = s9pk.toAbsolutePath();
+    if (!Files.isRegularFile(file)) {
+      throw CliException.local(s9pk + " does not exist or is not a file");
+    }
     Path dir = file.getParent();
     DeveloperKey key = DeveloperKeys.forSigning(cmd.root(), dir);
-    Path tmp = dir.resolve(file.getFileName() + ".tmp");
+    Path tmp = dir.resolve("." + file.getFileName() + ".v2.tmp");
     startos.s9pk.V1Conversion.Result result;
     try (S9pkV1 v1 = S9pkV1.open(file)) {
       result = startos.s9pk.V1Conversion.convert(v1, key, dir, tmp);
@@ -28,18 +32,11 @@ final class V1Conversion {
       ImageUnpacker.delete(tmp);
       throw CliException.local(s9pk + " could not be converted: " + e.getMessage(), e);
     }
-    String name = file.getFileName().toString();
-    Path target =
-        result.notConverted().isEmpty()
-            ? file
-            : dir.resolve(
-                (name.endsWith(".s9pk") ? name.substring(0, name.length() - 5) : name)
-                    + ".v2.s9pk");
     try {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       ImageUnpacker.delete(tmp);
-      throw CliException.local("cannot write " + target + ": " + e.getMessage(), e);
+      throw CliException.local("cannot replace " + file + ": " + e.getMessage(), e);
     }
     for (String missing : result.notConverted()) {
       cmd.root().env().err().println("warning: not converted: " + missing);
@@ -51,9 +48,6 @@ final class V1Conversion {
                 + " "
                 + result.manifest().version()
                 + " to v2: "
-                + target
-                + (target.equals(file)
-                    ? ""
-                    : " (the v1 original is kept: some parts were not converted)"));
+                + file);
   }
 }

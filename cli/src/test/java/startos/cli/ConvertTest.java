@@ -55,7 +55,34 @@ class ConvertTest {
     return out.toByteArray();
   }
 
+  /** {@code docker save} of start9/hello-world/main:0.3.6.2: two layers, the second a whiteout. */
+  private byte[] dockerSave() throws Exception {
+    Path l1 = Files.createDirectories(dir.resolve("l1/etc"));
+    Files.writeString(l1.resolve("old.conf"), "old");
+    Files.writeString(l1.resolve("kept.conf"), "kept");
+    Path l2 = Files.createDirectories(dir.resolve("l2/etc"));
+    Files.writeString(l2.resolve(".wh.old.conf"), "");
+    Files.writeString(l2.resolve("new.conf"), "new");
+    Path save = Files.createDirectories(dir.resolve("save"));
+    TestPackage.run(dir, "tar", "-cf", save.resolve("1.tar").toString(), "-C", "l1", ".");
+    TestPackage.run(dir, "tar", "-cf", save.resolve("2.tar").toString(), "-C", "l2", ".");
+    Files.writeString(
+        save.resolve("config.json"),
+        "{\"architecture\":\"amd64\",\"config\":{\"Env\":[\"A=1\"],\"WorkingDir\":\"/etc\"}}");
+    Files.writeString(
+        save.resolve("manifest.json"),
+        "[{\"Config\":\"config.json\",\"RepoTags\":[\"start9/hello-world/main:0.3.6.2\"],"
+            + "\"Layers\":[\"1.tar\",\"2.tar\"]}]");
+    Path tar = dir.resolve("docker_images.tar");
+    TestPackage.run(dir, "tar", "-cf", tar.toString(), "-C", "save", ".");
+    return Files.readAllBytes(tar);
+  }
+
   private Path writeV1() throws Exception {
+    return writeV1(dockerSave());
+  }
+
+  private Path writeV1(byte[] dockerImages) throws Exception {
     Path assets = Files.createDirectories(dir.resolve("assets-src"));
     Files.writeString(assets.resolve("hello.txt"), "hi");
     Path assetsTar = dir.resolve("assets.tar");
@@ -65,7 +92,7 @@ class ConvertTest {
     s.put("license", "MIT license".getBytes(StandardCharsets.UTF_8));
     s.put("instructions", "# Instructions".getBytes(StandardCharsets.UTF_8));
     s.put("icon", "<svg/>".getBytes(StandardCharsets.UTF_8));
-    s.put("docker_images", "not really a tar".getBytes(StandardCharsets.UTF_8));
+    s.put("docker_images", dockerImages);
     s.put("assets", Files.readAllBytes(assetsTar));
     s.put("scripts", "export const main = 1".getBytes(StandardCharsets.UTF_8));
     Path file = dir.resolve("hello.s9pk");
@@ -82,22 +109,45 @@ class ConvertTest {
   }
 
   @Test
-  void v1WithImagesKeepsTheOriginalAndWritesBesideIt() throws Exception {
+  void v1IsConvertedInPlaceWithItsImages() throws Exception {
     assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
     CliRun cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     run(cli, "init-key");
     Path file = writeV1();
-    byte[] before = Files.readAllBytes(file);
     var r = run(cli, "s9pk", "convert", file.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.err()).contains("warning: not converted: container images");
-    assertThat(r.out()).contains("converted hello-world", "the v1 original is kept");
-    assertThat(Files.readAllBytes(file)).isEqualTo(before);
-    Path v2 = dir.resolve("hello.v2.s9pk");
-    assertThat(Files.readAllBytes(v2)[2]).isEqualTo((byte) 2);
-    assertThat(run(cli, "s9pk", "inspect", v2.toString(), "cat", "LICENSE.md").out())
+    assertThat(r.err()).doesNotContain("warning");
+    assertThat(r.out()).contains("converted hello-world 0.3.6:2 to v2: " + file);
+    assertThat(Files.readAllBytes(file)[2]).isEqualTo((byte) 2);
+    assertThat(run(cli, "s9pk", "inspect", file.toString(), "cat", "LICENSE.md").out())
         .isEqualTo("MIT license");
-    assertThat(run(cli, "s9pk", "convert", v2.toString()).out()).contains("already a v2 s9pk");
+    var manifest =
+        RpcClient.JSON.readTree(run(cli, "s9pk", "inspect", file.toString(), "manifest").out());
+    assertThat(manifest.path("images").path("main").path("arch").toString())
+        .isEqualTo("[\"x86_64\"]");
+    assertThat(run(cli, "s9pk", "inspect", file.toString(), "cat", "images/x86_64/main.env").out())
+        .isEqualTo("A=1");
+    assertThat(run(cli, "s9pk", "convert", file.toString()).out()).contains("already a v2 s9pk");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("tmp"));
+    }
+  }
+
+  @Test
+  void aBrokenImageSectionFailsTheConversionAndKeepsTheOriginal() throws Exception {
+    assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
+    CliRun cli = new CliRun(Files.createDirectories(dir.resolve("home")));
+    run(cli, "init-key");
+    Path file = writeV1("not really a tar".getBytes(StandardCharsets.UTF_8));
+    byte[] before = Files.readAllBytes(file);
+    var r = run(cli, "s9pk", "convert", file.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.LOCAL_ERROR.code());
+    assertThat(r.err()).contains("could not be converted", "tar");
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.contains("tmp") || n.startsWith("v1-convert"));
+    }
   }
 
   @Test

@@ -119,12 +119,12 @@ class OciImageTest {
 
   @Test
   void ociTarballLayersApplyInOrderWithWhiteouts() throws Exception {
-    var u = ImageUnpacker.unpack(ociTarball(), "x86_64", dir.resolve("work"));
+    var u = startos.s9pk.ImageUnpacker.unpack(ociTarball(), "x86_64", dir.resolve("work"));
     assertMergedLayers(u.rootfs());
-    assertThat(new String(u.config().metadataJson()))
+    assertThat(new String(u.metadata().toJson()))
         .isEqualTo(
             "{\"workdir\":\"/data\",\"user\":\"1000\",\"entrypoint\":[\"/bin/tool\"],\"cmd\":[\"serve\"]}");
-    assertThat(new String(u.config().envFile())).isEqualTo("PATH=/bin\nFOO=bar");
+    assertThat(new String(u.env().toBytes())).isEqualTo("PATH=/bin\nFOO=bar");
   }
 
   @Test
@@ -132,7 +132,8 @@ class OciImageTest {
     Path tar = ociTarball();
     var e =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            CliException.class, () -> ImageUnpacker.unpack(tar, "aarch64", dir.resolve("work2")));
+            startos.s9pk.S9pkException.class,
+            () -> startos.s9pk.ImageUnpacker.unpack(tar, "aarch64", dir.resolve("work2")));
     assertThat(e).hasMessageContaining("has no aarch64 (arm64) variant; it has: [amd64]");
   }
 
@@ -149,7 +150,8 @@ class OciImageTest {
     }
     var e =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            CliException.class, () -> ImageUnpacker.unpack(layout, "x86_64", dir.resolve("work3")));
+            startos.s9pk.S9pkException.class,
+            () -> startos.s9pk.ImageUnpacker.unpack(layout, "x86_64", dir.resolve("work3")));
     assertThat(e).hasMessageContaining("has a corrupt blob");
     assertThat(tar).exists();
   }
@@ -168,19 +170,33 @@ class OciImageTest {
         "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"t:1\"],\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]");
     Path tar = dir.resolve("docker.tar");
     TestPackage.run(dir, "tar", "-cf", tar.toString(), "-C", archive.toString(), ".");
-    var u = ImageUnpacker.unpack(tar, "x86_64", dir.resolve("work"));
+    var u = startos.s9pk.ImageUnpacker.unpack(tar, "x86_64", dir.resolve("work"));
     assertMergedLayers(u.rootfs());
-    assertThat(u.config().user()).isEqualTo("1000");
+    assertThat(u.metadata().user()).isEqualTo("1000");
   }
 
   @Test
   void whiteoutsCannotReachThroughSymlinks() throws Exception {
-    Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
     Path outside = Files.createDirectories(dir.resolve("outside"));
     Files.writeString(outside.resolve("precious"), "keep me");
-    Files.createSymbolicLink(rootfs.resolve("link"), outside);
-    assertThat(ImageUnpacker.safeResolve(rootfs, "link/precious")).isEmpty();
-    assertThat(ImageUnpacker.safeResolve(rootfs, "../outside/precious")).isEmpty();
+    Path archive = Files.createDirectories(dir.resolve("docker"));
+    Path l1 = Files.createDirectories(dir.resolve("s1"));
+    Files.createSymbolicLink(l1.resolve("link"), outside);
+    Path l2 = Files.createDirectories(dir.resolve("s2/link"));
+    Files.writeString(l2.resolve(".wh.precious"), "");
+    TestPackage.run(dir, "tar", "-cf", archive.resolve("1.tar").toString(), "-C", "s1", ".");
+    TestPackage.run(dir, "tar", "-cf", archive.resolve("2.tar").toString(), "-C", "s2", ".");
+    Files.writeString(archive.resolve("cfg.json"), Output.compact(config()));
+    Files.writeString(
+        archive.resolve("manifest.json"),
+        "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"t:1\"],\"Layers\":[\"1.tar\",\"2.tar\"]}]");
+    var e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            startos.s9pk.S9pkException.class,
+            () -> startos.s9pk.ImageUnpacker.unpack(archive, "x86_64", dir.resolve("work")));
+    assertThat(e)
+        .hasMessageContaining("reaches through the symlink link out of the root filesystem");
+    assertThat(outside.resolve("precious")).hasContent("keep me");
   }
 
   @Test

@@ -3,10 +3,8 @@ package startos.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,13 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import startos.container.ContainerBackend;
 import startos.daemon.Config;
 import startos.daemon.Startd;
-import startos.notification.Notifications;
-import startos.service.ServiceManager;
-import startos.service.ServiceSettings;
-import startos.ssl.CertStore;
 
 /**
  * The package commands against the real startd and its {@code package.*} methods. No containers
@@ -33,7 +26,6 @@ class PackageDaemonTest {
 
   @TempDir static Path dir;
   private Startd startd;
-  private ServiceManager manager;
   private Path home;
 
   @BeforeAll
@@ -44,18 +36,6 @@ class PackageDaemonTest {
     Files.createDirectories(dir.resolve("no-cookie"));
     if (startd.router().route("setup.execute").isEmpty()) {
       new startos.setup.SetupApi(startd.db()).register(startd.router());
-    }
-    if (startd.router().route("package.list").isEmpty()) {
-      var db = startd.db();
-      manager =
-          new ServiceManager(
-              db,
-              noContainers(),
-              new CertStore(db),
-              new Notifications(db),
-              startd.continuations(),
-              ServiceSettings.defaults(dataDir, dataDir.resolve("no-runtime.squashfs")));
-      manager.register(startd.router());
     }
     Files.createDirectories(dataDir.resolve("tmp"));
     CliRun setup = new CliRun(home).env("PASSWORD", PASSWORD);
@@ -82,23 +62,7 @@ class PackageDaemonTest {
 
   @AfterAll
   void stop() {
-    if (manager != null) {
-      manager.close();
-    }
     startd.close();
-  }
-
-  private static ContainerBackend noContainers() {
-    return (ContainerBackend)
-        Proxy.newProxyInstance(
-            ContainerBackend.class.getClassLoader(),
-            new Class<?>[] {ContainerBackend.class},
-            (proxy, method, args) -> {
-              if (method.getReturnType() == List.class) {
-                return List.of();
-              }
-              throw new UnsupportedOperationException("no containers in this test");
-            });
   }
 
   private CliRun.Result run(String... args) {
@@ -134,7 +98,7 @@ class PackageDaemonTest {
   }
 
   @Test
-  void aRealPackageShowsEachInstallPhaseUntilTheMissingContainerStopsIt() throws Exception {
+  void aRealPackageShowsEachInstallPhaseThenTheOutcome() throws Exception {
     assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
     assumeTrue(Tools.which("node").isPresent(), "node not installed");
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox")), "busybox not installed");
@@ -158,12 +122,16 @@ class PackageDaemonTest {
 
     CliRun.Result r = run("package", "install", "-s", s9pk.toString());
 
-    // the daemon sends at most one frame per 200 ms, so a quick phase may show only its "done"
-    assertThat(r.err())
-        .as(r.toString())
-        .contains("Uploading: done\n", "Verifying: done\n")
-        .endsWith("error: install failed: no containers in this test\n");
-    assertThat(r.exitCode()).isEqualTo(ExitCode.SERVER_ERROR.code());
+    // the daemon sends at most one frame per 200 ms, so a quick phase may show only its "done";
+    // whether this hand-written package then boots depends on the machine (root, LXC), which the
+    // end-to-end test covers: here the CLI must show the phases and then say how it ended
+    assertThat(r.err()).as(r.toString()).contains("Uploading: done\n", "Verifying: done\n");
+    if (r.exitCode() == 0) {
+      assertThat(r.out()).contains("installed hello.s9pk");
+    } else {
+      assertThat(r.exitCode()).isEqualTo(ExitCode.SERVER_ERROR.code());
+      assertThat(r.err()).containsPattern("error: install failed: .+\n$");
+    }
   }
 
   @Test

@@ -110,6 +110,7 @@ public final class Service {
       }
       log.append("startd: starting the container of " + id);
       try {
+        ContainerReach.require(settings.dataDir(), settings.containerRootUid());
         prepareHostDirs();
         log.tail(layout.consoleLog());
         effectServer =

@@ -21,17 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import startos.container.LxcBackend;
-import startos.container.LxcSettings;
-import startos.container.Subnet;
 import startos.daemon.RunningDaemon;
 import startos.http.WsClient;
-import startos.notification.Notifications;
 import startos.service.PackageLayout;
 import startos.service.ServiceManager;
-import startos.service.ServiceSettings;
 import startos.service.TestPackages;
-import startos.ssl.CertStore;
 
 /**
  * A sideload as the UI does it, against a real startd with the service manager wired in: {@code
@@ -43,7 +37,6 @@ import startos.ssl.CertStore;
 class SideloadIntegrationTest {
   private Path work;
   private RunningDaemon daemon;
-  private LxcBackend backend;
   private ServiceManager manager;
   private String cookie;
 
@@ -58,25 +51,8 @@ class SideloadIntegrationTest {
     daemon = RunningDaemon.start(dataDir).completeSetup();
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
     cookie = daemon.login();
-    backend =
-        new LxcBackend(
-            LxcSettings.defaults(dataDir.resolve("lxc"))
-                .withNetwork("stsvcbr1", Subnet.parse("10.212.34.1/24"), "startos_svc_it2")
-                .withCgroups("startos-svcit2", Path.of("/sys/fs/cgroup")));
-    backend.cleanupAll();
-    var db = daemon.startd().db();
-    manager =
-        new ServiceManager(
-            db,
-            backend,
-            new CertStore(db),
-            new Notifications(db),
-            daemon.startd().continuations(),
-            ServiceSettings.defaults(dataDir.toAbsolutePath(), TestPackages.RUNTIME_IMAGE)
-                .withOsIp("10.212.34.1")
-                .withStopTimeout(Duration.ofSeconds(5)));
-    manager.register(daemon.startd().router());
-    manager.startAll();
+    // the service manager startd wires itself (real LxcBackend, default bridge and nft table)
+    manager = daemon.startd().services();
   }
 
   @AfterAll
@@ -87,10 +63,6 @@ class SideloadIntegrationTest {
       } catch (RuntimeException e) {
         // gone already
       }
-      manager.close();
-    }
-    if (backend != null) {
-      backend.cleanupAll();
     }
     if (daemon != null) {
       daemon.close();

@@ -100,9 +100,9 @@ public final class V1Conversion {
       throw new S9pkException("v1 conversion failed: " + e.getMessage(), e);
     } finally {
       if (!written) {
-        ImageUnpacker.delete(out);
+        cleanUp(out);
       }
-      ImageUnpacker.delete(dir);
+      cleanUp(dir);
     }
   }
 
@@ -243,6 +243,15 @@ public final class V1Conversion {
       }
     }
     return images;
+  }
+
+  // best effort, so a failed clean-up never hides why the conversion failed
+  private static void cleanUp(Path path) {
+    try {
+      ImageUnpacker.delete(path);
+    } catch (S9pkException e) {
+      // a leftover temp file; the cause of the failure matters more
+    }
   }
 
   private static Path toFile(ByteSource source, Path file) {
