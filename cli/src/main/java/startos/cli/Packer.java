@@ -100,7 +100,7 @@ final class Packer {
       long size = output.toFile().length();
       return new Packed(output, id, manifest.path("version").asText(), size, warnings);
     } finally {
-      ImageUnpacker.delete(tmp);
+      LocalTrees.delete(tmp);
     }
   }
 
@@ -117,7 +117,7 @@ final class Packer {
       Manifest.Validation v = archive.manifest().validate(archive);
       warnings.addAll(v.warnings());
     } catch (S9pkException e) {
-      ImageUnpacker.delete(output);
+      LocalTrees.delete(output);
       throw CliException.local(
           "the packed archive failed validation and was removed: " + e.getMessage(), e);
     }
@@ -215,7 +215,7 @@ final class Packer {
           progress.phase("Packing image " + id + " (" + arch + ")");
           Squashfs.packRootfs(u.rootfs(), sq);
           if (!u.rootfs().equals(input)) {
-            ImageUnpacker.delete(work); // the squashfs has it now; free the disk early
+            LocalTrees.delete(work); // the squashfs has it now; free the disk early
           }
         } catch (S9pkException failure) {
           throw CliException.local(

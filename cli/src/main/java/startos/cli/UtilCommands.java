@@ -47,7 +47,7 @@ final class UtilCommands {
         try {
           out().line(hash(tmp, false));
         } finally {
-          ImageUnpacker.delete(tmp);
+          LocalTrees.delete(tmp);
         }
         return;
       }

@@ -29,13 +29,13 @@ final class V1Conversion {
     try (S9pkV1 v1 = S9pkV1.open(file)) {
       result = startos.s9pk.V1Conversion.convert(v1, key, dir, tmp);
     } catch (S9pkException e) {
-      ImageUnpacker.delete(tmp);
+      LocalTrees.delete(tmp);
       throw CliException.local(s9pk + " could not be converted: " + e.getMessage(), e);
     }
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      ImageUnpacker.delete(tmp);
+      LocalTrees.delete(tmp);
       throw CliException.local("cannot replace " + file + ": " + e.getMessage(), e);
     }
     for (String missing : result.notConverted()) {
