@@ -143,6 +143,12 @@ class PackageLifecycleE2eTest {
 
     // a new startd on the same data: the service comes back by itself
     startd.close();
+    assertThat(
+            E2eSystem.run(
+                "lxc-ls", "--running", "-P", dataDir.resolve("lxc/containers").toString()))
+        .as("containers stop with startd")
+        .doesNotContain("hello-world");
+    assertThat(E2eSystem.mountsUnder(dataDir)).as("mounts while startd is down").isEmpty();
     t0 = System.nanoTime();
     startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"));
     ok(
@@ -214,6 +220,9 @@ class PackageLifecycleE2eTest {
     var r = run("package", "install", "-s", packed.resolve("init-fails.s9pk").toString());
     assertThat(r.exitCode()).as(r.toString()).isNotZero();
     assertThat(r.err()).contains("deliberate failure during init");
+    assertThat(run("--format", "json", "notification", "list").out())
+        .contains("Installing Failed")
+        .contains("init-fails: deliberate failure during init (test package)");
     awaitDb("init-fails gone", db -> !db.path("packageData").has("init-fails"));
     assertNothingLeftOf("init-fails", "");
   }
@@ -237,7 +246,11 @@ class PackageLifecycleE2eTest {
     }
     log("crasher: 3 starts seen", t0);
     assertThat(starts(logs)).as(logs).isGreaterThanOrEqualTo(3);
-    assertThat(logs).contains("crasher: exiting with 3");
+    assertThat(logs)
+        .as("the daemon's own output and the SDK's report of each exit")
+        .contains("crasher: exiting with 3")
+        .contains("Error: busybox exited with code 3");
+    System.out.println("e2e: crasher logs:\n" + logs);
     JsonNode status = status(dump(), "crasher");
     System.out.println("crasher statusInfo: " + status);
     assertThat(status.path("desired").path("main").asText()).isEqualTo("running");
@@ -250,6 +263,31 @@ class PackageLifecycleE2eTest {
 
   private static long starts(String logs) {
     return logs.lines().filter(l -> l.contains("crasher: started")).count();
+  }
+
+  /**
+   * A data dir the containers' root cannot reach fails the install, naming the directory to fix.
+   */
+  @Test
+  @Order(4)
+  void aDataDirContainersCannotReachIsNamedInTheError() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    try {
+      var r = run("package", "install", "-s", packed.resolve("crasher.s9pk").toString());
+      assertThat(r.exitCode()).as(r.toString()).isNotZero();
+      assertThat(r.err()).contains("installing crasher failed: " + dir + " is not searchable");
+      // the progress stream's close reason is short; the notification has all of it
+      var notes = run("--format", "json", "notification", "list");
+      ok(notes);
+      assertThat(notes.out())
+          .contains("Installing Failed")
+          .contains("chmod o+x " + dir)
+          .contains("(data dir " + dataDir + ")");
+    } finally {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    }
+    awaitDb("crasher not installed", d -> !d.path("packageData").has("crasher"));
+    assertNothingLeftOf("crasher", "");
   }
 
   // ---- helpers

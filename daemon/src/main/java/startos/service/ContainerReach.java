@@ -30,17 +30,17 @@ final class ContainerReach {
               || a.owner().getName().equals(Integer.toString(containerRootUid))
                   && perms.contains(PosixFilePermission.OWNER_EXECUTE);
       if (!searchable) {
+        // the directory first: the progress stream's close reason cuts long messages short
         throw new RpcException(
             ErrorKind.FILESYSTEM,
-            "containers cannot reach the data dir "
-                + dataDir
-                + ": "
-                + p
-                + " is not searchable by their root (host uid "
+            p
+                + " is not searchable by the containers' root (host uid "
                 + containerRootUid
-                + "); run `chmod o+x "
+                + "): run `chmod o+x "
                 + p
-                + "` or use a data dir outside it");
+                + "` or use a data dir outside it (data dir "
+                + dataDir
+                + ")");
       }
     }
   }

@@ -223,9 +223,10 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
       throw busy;
     }
     installing.put(id, progress);
+    boolean updating = services.containsKey(id);
     try (var archive = pkg.archive()) {
       progress.finish("Verifying");
-      if (services.containsKey(id)) {
+      if (updating) {
         update(pkg, progress);
       } else {
         firstInstall(pkg, progress);
@@ -234,6 +235,13 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
       return id;
     } catch (RuntimeException e) {
       progress.fail(e.getMessage());
+      // as StartOS does: the whole error stays readable after the progress stream is gone
+      notifications.notify(
+          Draft.forPackage(
+              id,
+              NotificationLevel.ERROR,
+              updating ? "Updating Failed" : "Installing Failed",
+              String.valueOf(e.getMessage())));
       throw e;
     } finally {
       installing.remove(id);

@@ -21,7 +21,8 @@ class ContainerReachTest {
 
     assertThatThrownBy(() -> ContainerReach.require(data, 100_000))
         .isInstanceOf(RpcException.class)
-        .hasMessageContaining(parent + " is not searchable by their root (host uid 100000)")
+        .hasMessageContaining(
+            parent + " is not searchable by the containers' root (host uid 100000)")
         .hasMessageContaining("chmod o+x " + parent);
   }
 
