@@ -40,8 +40,7 @@ public final class ContinuationSocket implements Session.Listener.AutoDemanding 
     } catch (Exception e) {
       LOG.warn("continuation failed", e);
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      // a close reason is at most 123 bytes
-      conn.close(1011, reason.length() > 100 ? reason.substring(0, 100) : reason);
+      conn.close(1011, closeReason(reason));
     }
   }
 
@@ -60,5 +59,19 @@ public final class ContinuationSocket implements Session.Listener.AutoDemanding 
     if (conn != null) {
       conn.markClosed();
     }
+  }
+
+  /** A WebSocket close reason is at most 123 UTF-8 bytes; cut on a character boundary. */
+  static String closeReason(String reason) {
+    byte[] bytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (bytes.length <= 123) {
+      return reason;
+    }
+    int end = reason.length();
+    while (reason.substring(0, end).getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        > 123) {
+      end--;
+    }
+    return reason.substring(0, end);
   }
 }

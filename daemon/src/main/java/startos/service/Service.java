@@ -49,6 +49,12 @@ public final class Service {
   private static final SecureRandom RANDOM = new SecureRandom();
   static final String INIT = "/media/startos/boot/init";
 
+  /**
+   * Every service's cgroup: a fork bomb stops at 4096 processes and CPU is shared fairly between
+   * services; memory is not capped, as in StartOS, since packages declare no RAM budget to cap at.
+   */
+  static final Limits LIMITS = new Limits(0, 4096, 1024, 0);
+
   private final String id;
   private final PackageLayout layout;
   private final ServiceSettings settings;
@@ -512,7 +518,8 @@ public final class Service {
       Files.writeString(
           init,
           "#!/bin/sh\n# written by startd: the runtime's output goes to the console file it tails\n"
-              + "exec /usr/sbin/init \"$@\" >>/media/startos/console/console.log 2>&1\n",
+              + "exec /usr/sbin/init -- /usr/lib/startos/container-runtime/start-runtime"
+              + " >>/media/startos/console/console.log 2>&1\n",
           StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.setPosixFilePermissions(layout.dir(), PosixFilePermissions.fromString("rwx--x--x"));
@@ -548,10 +555,8 @@ public final class Service {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("STARTOS_LOG_LEVEL", "info");
     env.put("STARTOS_SHUTDOWN_GRACE_MS", Long.toString(settings.stopTimeout().toMillis()));
-    // a 1 MiB young generation: the runtime is mostly idle, and V8's default 16 MiB semi-spaces
-    // cost resident memory in every container
-    env.put("NODE_OPTIONS", "--max-semi-space-size=1");
-    return new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, Limits.NONE, env);
+    // the image's start-runtime launcher picks node's memory-lean flags (container-runtime/README)
+    return new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, LIMITS, env);
   }
 
   private static String eventId() {
