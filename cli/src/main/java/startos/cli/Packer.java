@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import startos.s9pk.DeveloperKey;
+import startos.s9pk.ExternalTool;
 import startos.s9pk.Manifest;
 import startos.s9pk.S9pkArchive;
 import startos.s9pk.S9pkBuilder;
@@ -269,7 +270,7 @@ final class Packer {
               + id
               + "=<rootfs dir or OCI/docker tarball>");
     }
-    Optional<Path> tool = Tools.which("docker").or(() -> Tools.which("podman"));
+    Optional<Path> tool = ExternalTool.which("docker").or(() -> ExternalTool.which("podman"));
     if (tool.isEmpty()) {
       throw CliException.local(
           "image "
@@ -366,7 +367,7 @@ final class Packer {
   }
 
   static Optional<String> gitHash(Path dir) {
-    Optional<Path> git = Tools.which("git");
+    Optional<Path> git = ExternalTool.which("git");
     if (git.isEmpty()) {
       return Optional.empty();
     }

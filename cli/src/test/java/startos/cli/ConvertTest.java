@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import startos.s9pk.DeveloperKey;
+import startos.s9pk.ExternalTool;
 
 class ConvertTest {
   @TempDir Path dir;
@@ -110,7 +111,7 @@ class ConvertTest {
 
   @Test
   void v1IsConvertedInPlaceWithItsImages() throws Exception {
-    assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
+    assumeTrue(ExternalTool.which("mksquashfs").isPresent(), "squashfs-tools not installed");
     CliRun cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     run(cli, "init-key");
     Path file = writeV1();
@@ -135,7 +136,7 @@ class ConvertTest {
 
   @Test
   void aBrokenImageSectionFailsTheConversionAndKeepsTheOriginal() throws Exception {
-    assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
+    assumeTrue(ExternalTool.which("mksquashfs").isPresent(), "squashfs-tools not installed");
     CliRun cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     run(cli, "init-key");
     Path file = writeV1("not really a tar".getBytes(StandardCharsets.UTF_8));

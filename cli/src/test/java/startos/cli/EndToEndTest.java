@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import startos.daemon.Config;
 import startos.daemon.Startd;
+import startos.s9pk.ExternalTool;
 
 /** The real startd in-process on a free port, driven only through start-cli. */
 class EndToEndTest {
@@ -52,13 +53,7 @@ class EndToEndTest {
 
   /** Remote style: no local auth cookie, only what `auth login` stored. */
   private CliRun.Result run(String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "-H";
-    all[1] = startd.url().toString();
-    all[2] = "--data-dir";
-    all[3] = dir.resolve("no-cookie").toString();
-    System.arraycopy(args, 0, all, 4, args.length);
-    return cli.run(all);
+    return cli.run(RemoteArgs.remote(startd.url(), dir.resolve("no-cookie"), args));
   }
 
   private JsonNode json(CliRun.Result r) throws Exception {
@@ -66,36 +61,33 @@ class EndToEndTest {
     return RpcClient.JSON.readTree(r.out());
   }
 
+  /** Runs with the password in $PASSWORD, as a script would; it is gone again afterwards. */
+  private CliRun.Result withPassword(String... args) {
+    var r = cli.env("PASSWORD", PASSWORD).run(args);
+    cli.without("PASSWORD");
+    return r;
+  }
+
   private void setUp() {
     var exec =
-        cli.env("PASSWORD", PASSWORD)
-            .run(
-                "-H",
-                startd.url().toString(),
-                "setup",
-                "execute",
-                "--name",
-                "Test Server",
-                "--hostname",
-                "test-box");
+        withPassword(
+            "-H",
+            startd.url().toString(),
+            "setup",
+            "execute",
+            "--name",
+            "Test Server",
+            "--hostname",
+            "test-box");
     assertThat(exec.exitCode()).as(exec.toString()).isZero();
     assertThat(exec.out()).contains("hostname test-box");
     var done = run("setup", "complete");
     assertThat(done.exitCode()).as(done.toString()).isZero();
-    cli.without("PASSWORD");
   }
 
   private void login() {
     var r =
-        cli.env("PASSWORD", PASSWORD)
-            .run(
-                "-H",
-                startd.url().toString(),
-                "--data-dir",
-                dir.resolve("no-cookie").toString(),
-                "auth",
-                "login");
-    cli.without("PASSWORD");
+        withPassword(RemoteArgs.remote(startd.url(), dir.resolve("no-cookie"), "auth", "login"));
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo("logged in to " + startd.url() + "\n");
   }
@@ -226,7 +218,7 @@ class EndToEndTest {
   @Test
   void selectPicksThePackageBuiltForTheServersArch() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        Tools.which("mksquashfs").isPresent() && Tools.which("node").isPresent());
+        ExternalTool.which("mksquashfs").isPresent() && ExternalTool.which("node").isPresent());
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox")));
     setUp();
     login();
@@ -242,30 +234,21 @@ class EndToEndTest {
       Path pkg =
           TestPackage.write(
               dir.resolve("pkg-" + p.getValue()), "sel-test", "{ dockerTag: \"x\" }", p.getValue());
-      var r =
-          run(
-              "--developer-key-path",
-              key.toString(),
-              "s9pk",
-              "pack",
-              pkg.toString(),
-              "--image",
-              "main=" + rootfs,
-              "-o",
-              p.getKey().toString());
+      String[] pack = {
+        "--developer-key-path",
+        key.toString(),
+        "s9pk",
+        "pack",
+        pkg.toString(),
+        "--image",
+        "main=" + rootfs,
+        "-o",
+        p.getKey().toString()
+      };
+      var r = run(pack);
       if (!Files.exists(key)) {
         run("--developer-key-path", key.toString(), "init-key");
-        r =
-            run(
-                "--developer-key-path",
-                key.toString(),
-                "s9pk",
-                "pack",
-                pkg.toString(),
-                "--image",
-                "main=" + rootfs,
-                "-o",
-                p.getKey().toString());
+        r = run(pack);
       }
       assertThat(r.exitCode()).as(r.toString()).isZero();
     }

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import startos.s9pk.ExternalTool;
 
 /** Images given as OCI layouts and docker-archives, written by hand: two layers, with whiteouts. */
 class OciImageTest {
@@ -19,8 +20,8 @@ class OciImageTest {
 
   @BeforeEach
   void tools() {
-    assumeTrue(Tools.which("tar").isPresent(), "tar not installed");
-    assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
+    assumeTrue(ExternalTool.which("tar").isPresent(), "tar not installed");
+    assumeTrue(ExternalTool.which("mksquashfs").isPresent(), "squashfs-tools not installed");
   }
 
   /** Layer 1 has old files; layer 2 deletes one, makes a dir opaque, adds new ones. */
@@ -201,7 +202,7 @@ class OciImageTest {
 
   @Test
   void packWithAnOciTarballStoresItsConfigBesideTheSquashfs() throws Exception {
-    assumeTrue(Tools.which("node").isPresent(), "node not installed");
+    assumeTrue(ExternalTool.which("node").isPresent(), "node not installed");
     assumeTrue(TestPackage.hostArch().equals("x86_64"), "the test image is amd64");
     CliRun cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     Path key = dir.resolve("key.pem");

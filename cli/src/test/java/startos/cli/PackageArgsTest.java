@@ -38,13 +38,10 @@ class PackageArgsTest {
 
   // a port nobody listens on: a command that got past its checks fails as unreachable instead
   private CliRun.Result run(String... args) throws Exception {
-    String[] all = new String[args.length + 4];
-    all[0] = "-H";
-    all[1] = "http://127.0.0.1:9";
-    all[2] = "--data-dir";
-    all[3] = Files.createDirectories(dir.resolve("no-cookie")).toString();
-    System.arraycopy(args, 0, all, 4, args.length);
-    return run(Files.createDirectories(dir.resolve("home")), all);
+    return run(
+        Files.createDirectories(dir.resolve("home")),
+        RemoteArgs.remote(
+            "http://127.0.0.1:9", Files.createDirectories(dir.resolve("no-cookie")), args));
   }
 
   /** start-cli with the package group, whether or not StartCli lists it yet. */

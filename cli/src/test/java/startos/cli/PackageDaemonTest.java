@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import startos.daemon.Config;
 import startos.daemon.Startd;
+import startos.s9pk.ExternalTool;
 
 /**
  * The package commands against the real startd and its {@code package.*} methods. No containers
@@ -66,13 +67,8 @@ class PackageDaemonTest {
   }
 
   private CliRun.Result run(String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "-H";
-    all[1] = startd.url().toString();
-    all[2] = "--data-dir";
-    all[3] = dir.resolve("no-cookie").toString();
-    System.arraycopy(args, 0, all, 4, args.length);
-    return PackageArgsTest.run(home, all);
+    return PackageArgsTest.run(
+        home, RemoteArgs.remote(startd.url(), dir.resolve("no-cookie"), args));
   }
 
   @Test
@@ -99,8 +95,8 @@ class PackageDaemonTest {
 
   @Test
   void aRealPackageShowsEachInstallPhaseThenTheOutcome() throws Exception {
-    assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
-    assumeTrue(Tools.which("node").isPresent(), "node not installed");
+    assumeTrue(ExternalTool.which("mksquashfs").isPresent(), "squashfs-tools not installed");
+    assumeTrue(ExternalTool.which("node").isPresent(), "node not installed");
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox")), "busybox not installed");
     Path work = Files.createDirectories(dir.resolve("real"));
     String key = work.resolve("developer.key.pem").toString();

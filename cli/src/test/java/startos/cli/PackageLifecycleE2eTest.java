@@ -422,13 +422,7 @@ class PackageLifecycleE2eTest {
   }
 
   private CliRun.Result run(String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "-H";
-    all[1] = url();
-    all[2] = "--data-dir";
-    all[3] = noCookie.toString();
-    System.arraycopy(args, 0, all, 4, args.length);
-    return cli.run(all);
+    return cli.run(RemoteArgs.remote(url(), noCookie, args));
   }
 
   private String url() {

@@ -58,13 +58,8 @@ class PackageServerTest {
   }
 
   private CliRun.Result run(String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "-H";
-    all[1] = startd.url().toString();
-    all[2] = "--data-dir";
-    all[3] = dir.resolve("no-cookie").toString();
-    System.arraycopy(args, 0, all, 4, args.length);
-    return PackageArgsTest.run(cli.home(), all);
+    return PackageArgsTest.run(
+        cli.home(), RemoteArgs.remote(startd.url(), dir.resolve("no-cookie"), args));
   }
 
   private Path s9pk(int size) throws Exception {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import startos.s9pk.ExternalTool;
 
 class S9pkCommandsTest {
   @TempDir Path dir;
@@ -18,8 +19,8 @@ class S9pkCommandsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue(Tools.which("mksquashfs").isPresent(), "squashfs-tools not installed");
-    assumeTrue(Tools.which("node").isPresent(), "node not installed");
+    assumeTrue(ExternalTool.which("mksquashfs").isPresent(), "squashfs-tools not installed");
+    assumeTrue(ExternalTool.which("node").isPresent(), "node not installed");
     cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     key = dir.resolve("keys/developer.key.pem");
   }
@@ -134,7 +135,7 @@ class S9pkCommandsTest {
     String mapped = cli.run("util", "b3sum", f.toString()).out().strip();
     String streamed = cli.run("util", "b3sum", "--no-mmap", f.toString()).out().strip();
     assertThat(mapped).hasSize(64).isEqualTo(streamed);
-    if (Tools.which("b3sum").isPresent()) {
+    if (ExternalTool.which("b3sum").isPresent()) {
       assertThat(TestPackage.run(dir, "b3sum", "--no-names", f.toString()).strip())
           .isEqualTo(mapped);
     }

@@ -218,14 +218,30 @@ public final class Service {
   }
 
   private void stopMainKeepingDesired() {
+    if (askRuntimeToStopMain("stop")) {
+      state = new ServiceState.Idle();
+    }
+    clearStartedAndHealth();
+  }
+
+  /**
+   * Asks the runtime to stop main when main runs; a failure is only logged ({@code what} names the
+   * step) because what follows tears down or marks idle anyway. Returns whether main was running.
+   */
+  private boolean askRuntimeToStopMain(String what) {
     if (state instanceof ServiceState.Running && client != null && client.isOpen()) {
       try {
         client.call("stop", NODES.nullNode(), settings.stopTimeout().plusSeconds(10));
       } catch (RuntimeException e) {
-        LOG.warn("{}: stop failed: {}", id, e.getMessage());
+        LOG.warn("{}: {} failed: {}", id, what, e.getMessage());
       }
-      state = new ServiceState.Idle();
+      return true;
     }
+    return false;
+  }
+
+  /** Main is not running any more: no start time and no health checks to show. */
+  private void clearStartedAndHealth() {
     db.mutate(root -> {
       PackageData.entry(root, id)
           .ifPresent(entry -> {
@@ -268,24 +284,10 @@ public final class Service {
   void shutdown() {
     lock.lock();
     try {
-      if (state instanceof ServiceState.Running && client != null && client.isOpen()) {
-        try {
-          client.call("stop", NODES.nullNode(), settings.stopTimeout().plusSeconds(10));
-        } catch (RuntimeException e) {
-          LOG.warn("{}: stop before shutdown failed: {}", id, e.getMessage());
-        }
-      }
+      askRuntimeToStopMain("stop before shutdown");
       teardown();
       state = new ServiceState.Down();
-      db.mutate(root -> {
-        PackageData.entry(root, id)
-            .ifPresent(entry -> {
-              ObjectNode status = PackageData.object(entry, "statusInfo");
-              status.putNull("started");
-              status.putObject("health");
-            });
-        return null;
-      });
+      clearStartedAndHealth();
     } finally {
       lock.unlock();
     }

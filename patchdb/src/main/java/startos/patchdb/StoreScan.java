@@ -72,11 +72,7 @@ final class StoreScan {
               + " unexpected bytes after the snapshot");
     }
     JsonNode node = decode(bytes, frame);
-    if (node == null
-        || !node.path("id").canConvertToExactIntegral()
-        || !node.path("id").canConvertToLong()
-        || node.path("id").longValue() < 0
-        || !node.path("value").isObject()) {
+    if (!hasNonNegativeId(node) || !node.path("value").isObject()) {
       throw new PatchDbException(
           path
               + " is corrupt: expected a CBOR map {id, value} with a non-negative id and an object value");
@@ -100,13 +96,7 @@ final class StoreScan {
       Revision revision = revision(path, offset, decode(bytes, valid));
       if (previous >= 0 && revision.id() != previous + 1) {
         throw new PatchDbException(
-            path
-                + " is corrupt: revision "
-                + revision.id()
-                + " at offset "
-                + offset
-                + " follows revision "
-                + previous);
+            corruptRevision(path, revision, offset) + " follows revision " + previous);
       }
       if (revision.id() > snapshotId) {
         if (revision.id() != scan.id + 1) {
@@ -125,14 +115,7 @@ final class StoreScan {
           scan.root = object;
         } catch (PatchDbException e) {
           throw new PatchDbException(
-              path
-                  + " is corrupt: revision "
-                  + revision.id()
-                  + " at offset "
-                  + offset
-                  + " does not apply: "
-                  + e.getMessage(),
-              e);
+              corruptRevision(path, revision, offset) + " does not apply: " + e.getMessage(), e);
         }
         scan.id = revision.id();
         scan.revisions++;
@@ -180,12 +163,20 @@ final class StoreScan {
     }
   }
 
+  private static String corruptRevision(Path path, Revision revision, int offset) {
+    return path + " is corrupt: revision " + revision.id() + " at offset " + offset;
+  }
+
+  /** Whether {@code node} is a map whose {@code id} is a whole number that fits a long, >= 0. */
+  private static boolean hasNonNegativeId(JsonNode node) {
+    return node != null
+        && node.path("id").canConvertToExactIntegral()
+        && node.path("id").canConvertToLong()
+        && node.path("id").longValue() >= 0;
+  }
+
   private static Revision revision(Path path, int offset, JsonNode node) {
-    if (node == null
-        || !node.path("id").canConvertToExactIntegral()
-        || !node.path("id").canConvertToLong()
-        || node.path("id").longValue() < 0
-        || !node.path("patch").isArray()) {
+    if (!hasNonNegativeId(node) || !node.path("patch").isArray()) {
       throw new PatchDbException(
           path
               + " is corrupt: the record at offset "

@@ -79,20 +79,11 @@ public interface ByteSource extends AutoCloseable {
   /** Sequential stream over the whole source. */
   default InputStream stream() {
     ByteSource source = this;
-    return new InputStream() {
+    return new BulkInputStream() {
       private long pos;
 
       @Override
-      public int read() {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (len == 0) {
-          return 0;
-        }
+      int readBulk(byte[] b, int off, int len) {
         int n = source.read(pos, ByteBuffer.wrap(b, off, len));
         if (n > 0) {
           pos += n;

@@ -14,13 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The seam to the host tools image and squashfs work needs ({@code tar}, {@code mksquashfs}): found
- * on PATH, run to completion, and a failure becomes an {@link S9pkException} naming the tool.
+ * The seam to the host tools packing and image work needs ({@code tar}, {@code mksquashfs}, {@code
+ * node}, {@code git}, {@code docker}): found on PATH, run to completion, and a failure becomes an
+ * {@link S9pkException} naming the tool.
  */
-final class ExternalTool {
+public final class ExternalTool {
   private ExternalTool() {}
 
-  static Optional<Path> which(String name) {
+  /** Where {@code name} is on PATH, if anywhere. */
+  public static Optional<Path> which(String name) {
     String path = System.getenv("PATH");
     if (path == null) {
       return Optional.empty();
@@ -34,20 +36,35 @@ final class ExternalTool {
     return Optional.empty();
   }
 
-  static Path require(String name, String why) {
+  /** The tool's path, or an error saying it is missing, what for, and how to install it. */
+  public static Path require(String name, String why) {
     return which(name)
-        .orElseThrow(() ->
-            new S9pkException(
-                name
-                    + " is not installed but is needed "
-                    + why
-                    + (name.equals("tar") ? " (apt-get install tar)" : "")
-                    + (name.equals("mksquashfs") ? " (apt-get install squashfs-tools)" : "")));
+        .orElseThrow(
+            () -> new S9pkException(name + " is not installed but is needed " + why + hint(name)));
+  }
+
+  private static String hint(String name) {
+    return switch (name) {
+      case "mksquashfs", "unsquashfs" -> " (apt-get install squashfs-tools)";
+      case "node" -> " (apt-get install nodejs)";
+      case "tar" -> " (apt-get install tar)";
+      default -> "";
+    };
   }
 
   /** Runs {@code command}, feeding {@code stdin} if given; returns its stdout. */
   static byte[] run(List<String> command, Optional<ByteSource> stdin, Duration timeout) {
+    return run(command, Optional.empty(), stdin, timeout);
+  }
+
+  /**
+   * Runs {@code command} in {@code dir} (else the current directory), feeding {@code stdin} if
+   * given (else /dev/null); returns its stdout.
+   */
+  public static byte[] run(
+      List<String> command, Optional<Path> dir, Optional<ByteSource> stdin, Duration timeout) {
     ProcessBuilder pb = new ProcessBuilder(command);
+    dir.ifPresent(d -> pb.directory(d.toFile()));
     if (stdin.isEmpty()) {
       pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
@@ -83,7 +100,12 @@ final class ExternalTool {
       if (msg.length() > 2000) {
         msg = "..." + msg.substring(msg.length() - 2000);
       }
-      throw new S9pkException(command.get(0) + " failed (exit " + p.exitValue() + "): " + msg);
+      throw new S9pkException(
+          command.get(0)
+              + " failed (exit "
+              + p.exitValue()
+              + ")"
+              + (msg.isEmpty() ? "" : ": " + msg));
     }
     return out.join();
   }

@@ -1,11 +1,10 @@
 package startos.s9pk;
 
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.apache.commons.codec.digest.Blake3;
 
 /** Streams one file section, hashing as it goes; a wrong hash or short read throws at the end. */
-final class VerifiedInputStream extends InputStream {
+final class VerifiedInputStream extends BulkInputStream {
   private final ByteSource source;
   private final ArchiveEntry.File file;
   private final String path;
@@ -20,16 +19,7 @@ final class VerifiedInputStream extends InputStream {
   }
 
   @Override
-  public int read() {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) {
-    if (len == 0) {
-      return 0;
-    }
+  int readBulk(byte[] b, int off, int len) {
     long left = file.size() - read;
     if (left == 0) {
       finish();
