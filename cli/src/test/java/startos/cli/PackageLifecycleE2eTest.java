@@ -159,6 +159,21 @@ class PackageLifecycleE2eTest {
     log("new startd -> healthy", t0);
     int portAfterRestart = assignedPort("hello-world");
     assertThat(get(portAfterRestart)).isPresent();
+
+    // rebuild: a fresh container from the installed package, running again as the user wanted
+    String startedBefore = status(dump(), "hello-world").path("started").asText();
+    t0 = System.nanoTime();
+    ok(run("package", "rebuild", "hello-world"));
+    awaitDb(
+        "hello-world restarted by the rebuild",
+        db -> {
+          JsonNode st = status(db, "hello-world");
+          return st.path("started").isTextual()
+              && !st.path("started").asText().equals(startedBefore);
+        });
+    awaitHealthy("hello-world");
+    log("rebuild -> healthy", t0);
+    assertThat(get(assignedPort("hello-world"))).isPresent();
     Path volume = dataDir.resolve("packages/hello-world/volumes/main");
     String initLogBefore = readIfExists(volume.resolve("init.log"));
     System.out.println("e2e: init.log before the downgrade:\n" + initLogBefore);
