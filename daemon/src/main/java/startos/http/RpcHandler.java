@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -29,6 +30,9 @@ import startos.rpc.StandardError;
 final class RpcHandler extends Handler.Abstract {
   /** The request body limit for {@code /rpc}: 1 MiB. */
   static final int MAX_BODY_BYTES = 1 << 20;
+
+  /** Oversized bodies up to this size are read and dropped so the client gets the 413 intact. */
+  static final long DRAIN_LIMIT_BYTES = 16L << 20;
 
   static final String PATCH_SEQUENCE_HEADER = "X-Patch-Sequence";
   private static final String COOKIE_SUFFIX =
@@ -58,13 +62,18 @@ final class RpcHandler extends Handler.Abstract {
       return true;
     }
     long declared = request.getLength();
-    if (declared > MAX_BODY_BYTES) {
+    if (declared > DRAIN_LIMIT_BYTES) {
       fail(response, callback, 413, tooLarge());
       return true;
     }
     byte[] body;
     try (InputStream in = Content.Source.asInputStream(request)) {
       body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        // read the rest before answering: a client still sending would otherwise see the
+        // connection reset instead of the 413 and its explanation
+        in.transferTo(OutputStream.nullOutputStream());
+      }
     } catch (IOException e) {
       fail(
           response,
