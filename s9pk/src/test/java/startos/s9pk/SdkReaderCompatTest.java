@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,20 +76,7 @@ class SdkReaderCompatTest {
 
     Path jobsFile = dir.resolve("jobs.json");
     json.writeValue(jobsFile.toFile(), jobs);
-    Process node =
-        new ProcessBuilder("node", "s9pk-verify.mjs", jobsFile.toString())
-            .directory(SDK_DIR.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String out = new String(node.getInputStream().readAllBytes());
-    assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(node.exitValue()).as(out).isZero();
-    List<JsonNode> results = new ArrayList<>();
-    for (String line : out.split("\n")) {
-      if (!line.isBlank()) {
-        results.add(json.readTree(line));
-      }
-    }
+    List<JsonNode> results = SdkVerifier.run(jobsFile);
     assertThat(results).hasSize(jobs.size());
     for (JsonNode r : results) {
       assertThat(r.path("ok").asBoolean()).as("%s: %s", r.get("path"), r.get("error")).isTrue();

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -192,14 +191,9 @@ class V1ImageConversionTest {
     job.putArray("positions");
     Path jobsFile = archive.resolveSibling("sdk-jobs.json");
     json.writeValue(jobsFile.toFile(), jobs);
-    Process node =
-        new ProcessBuilder("node", "s9pk-verify.mjs", jobsFile.toString())
-            .directory(sdk.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String out = new String(node.getInputStream().readAllBytes());
-    assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    JsonNode r = json.readTree(out.strip());
+    List<JsonNode> results = SdkVerifier.run(jobsFile);
+    assertThat(results).hasSize(1);
+    JsonNode r = results.get(0);
     assertThat(r.path("ok").asBoolean()).as("SDK reader: %s", r.get("error")).isTrue();
   }
 }
