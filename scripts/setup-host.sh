@@ -31,6 +31,9 @@ if [ "$(id -u)" = 0 ]; then
   done
 fi
 
+# Native helpers: the S9PK verifier's BLAKE3-of-a-file-range tool.
+make -s -C "$ROOT/b3range"
+
 # npm projects (test packages, container runtime, SDK cross-checks) install their own deps.
 for d in "$ROOT"/npm-projects.d/*.sh; do
   [ -e "$d" ] && bash "$d"

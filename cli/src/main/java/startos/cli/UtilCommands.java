@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,8 +60,11 @@ final class UtilCommands {
     }
 
     static String hash(Path path, boolean mmap) {
-      try (ByteSource source = mmap ? new Mapped(path) : ByteSource.open(path)) {
-        return Hasher.parallel().hash(source, 0, source.size()).hex();
+      // The native tool maps the file itself (SIMD, every core); without it, map in Java.
+      Optional<Hasher> mapped = mmap ? Hasher.nativeRange() : Optional.empty();
+      try (ByteSource source =
+          mmap && mapped.isEmpty() ? new Mapped(path) : ByteSource.open(path)) {
+        return mapped.orElse(Hasher.parallel()).hash(source, 0, source.size()).hex();
       } catch (IOException e) {
         throw CliException.local("cannot read " + path + ": " + e.getMessage(), e);
       } catch (Exception e) {

@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * Random-access bytes: a file, a byte array, a section of either, or (later) a ranged HTTP
@@ -26,6 +28,30 @@ public interface ByteSource extends AutoCloseable {
 
   @Override
   default void close() {}
+
+  /**
+   * Where these bytes lie in a local file, when they do: lets a native tool read them directly.
+   * Empty for memory and remote sources.
+   */
+  default Optional<FileSpan> fileSpan() {
+    return Optional.empty();
+  }
+
+  /**
+   * {@code source.size()} bytes of {@code path} from {@code offset} on, which was the file with
+   * {@code device}/{@code inode} when it was opened (a tool re-opening the path checks that).
+   */
+  record FileSpan(Path path, long offset, long device, long inode) {
+    public FileSpan {
+      if (offset < 0) {
+        throw new IllegalArgumentException("negative offset " + offset);
+      }
+    }
+
+    FileSpan plus(long more) {
+      return new FileSpan(path, offset + more, device, inode);
+    }
+  }
 
   /** Reads exactly {@code length} bytes, or fails naming what was cut short. */
   default byte[] readFully(long position, int length, String what) {
@@ -72,6 +98,11 @@ public interface ByteSource extends AutoCloseable {
           dst.position(dst.position() + n);
         }
         return n;
+      }
+
+      @Override
+      public Optional<FileSpan> fileSpan() {
+        return parent.fileSpan().map(span -> span.plus(position));
       }
     };
   }
@@ -127,11 +158,33 @@ public interface ByteSource extends AutoCloseable {
     private final FileChannel channel;
     private final Path path;
     private final long size;
+    private final Optional<FileSpan> span;
 
     FileSource(FileChannel channel, Path path) throws IOException {
       this.channel = channel;
       this.path = path;
       this.size = channel.size();
+      this.span = identify(path);
+    }
+
+    /** The device and inode just after opening; empty where the platform has no such notion. */
+    private static Optional<FileSpan> identify(Path path) {
+      try {
+        var attrs = Files.readAttributes(path.toAbsolutePath(), "unix:dev,ino");
+        return Optional.of(
+            new FileSpan(
+                path.toAbsolutePath(),
+                0,
+                ((Number) attrs.get("dev")).longValue(),
+                ((Number) attrs.get("ino")).longValue()));
+      } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+
+    @Override
+    public Optional<FileSpan> fileSpan() {
+      return span;
     }
 
     @Override

@@ -31,9 +31,41 @@ public interface Hasher {
     return parallel(Runtime.getRuntime().availableProcessors());
   }
 
-  /** {@code b3sum} when installed (much faster: SIMD), else {@link #parallel()}. */
+  /**
+   * The fastest available: sections of a local file go to the project's native {@code b3range}
+   * (SIMD on every core, reads the file itself); other big sections are piped into {@code b3sum};
+   * the rest, and everything when neither tool is installed, is hashed in Java on every core.
+   */
   static Hasher best() {
-    return B3sum.AVAILABLE ? B3sum.HASHER : parallel();
+    Hasher fallback = B3sum.AVAILABLE ? B3sum.HASHER : parallel();
+    return B3range.TOOL
+        .<Hasher>map(tool ->
+            (source, position, length) -> {
+              var span = source.fileSpan();
+              return length >= NATIVE_MIN_LENGTH && span.isPresent()
+                  ? B3range.hash(tool, span.get(), position, length)
+                  : fallback.hash(source, position, length);
+            })
+        .orElse(fallback);
+  }
+
+  /** Below this, starting a process costs more than hashing in Java. */
+  long NATIVE_MIN_LENGTH = 1 << 20;
+
+  /**
+   * The native {@code b3range} tool alone, for sections of local files (others fail); empty when it
+   * is not built.
+   */
+  static Optional<Hasher> nativeRange() {
+    return B3range.TOOL.map(tool ->
+        (source, position, length) ->
+            B3range.hash(
+                tool,
+                source
+                    .fileSpan()
+                    .orElseThrow(() -> new S9pkException("b3range hashes local files only")),
+                position,
+                length));
   }
 
   /**
