@@ -5,7 +5,7 @@
 # Idempotent, and quick when nothing changed. Packing into .s9pk is done by our start-cli (README.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-PACKAGES=(hello-world init-fails crasher)
+PACKAGES=(hello-world init-fails crasher dep-watcher slow-init)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 BIN=node_modules/.bin
 

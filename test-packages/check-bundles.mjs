@@ -8,6 +8,8 @@ const expected = [
   ['hello-world/build/v1.0.0/javascript/index.js', 'hello-world', '1.0.0:0'],
   ['init-fails/javascript/index.js', 'init-fails', '1.0.0:0'],
   ['crasher/javascript/index.js', 'crasher', '1.0.0:0'],
+  ['dep-watcher/javascript/index.js', 'dep-watcher', '1.0.0:0'],
+  ['slow-init/javascript/index.js', 'slow-init', '1.0.0:0'],
 ]
 let failed = false
 for (const [file, id, version] of expected) {

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param continuationTtl how long a continuation guid stays valid unused (StartOS: 30 s)
  * @param runtimeImage the container runtime image (idmapped {@code rootfs.squashfs}); empty picks
  *     {@link #defaultRuntimeImage()}
+ * @param serviceMemoryLimit bytes each service's container may use (0: uncapped); empty picks the
+ *     machine's RAM minus a reserve for the host ({@code ServiceSettings.defaultMemoryLimit})
  */
 public record Config(
     Path dataDir,
@@ -22,9 +24,11 @@ public record Config(
     int port,
     Optional<Path> webRoot,
     Duration continuationTtl,
-    Optional<Path> runtimeImage) {
+    Optional<Path> runtimeImage,
+    Optional<Long> serviceMemoryLimit) {
   public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/startos");
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
+  static final long MIN_SERVICE_MEMORY = 64L << 20;
 
   public Config {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -32,6 +36,14 @@ public record Config(
     Objects.requireNonNull(webRoot, "webRoot");
     Objects.requireNonNull(continuationTtl, "continuationTtl");
     Objects.requireNonNull(runtimeImage, "runtimeImage");
+    Objects.requireNonNull(serviceMemoryLimit, "serviceMemoryLimit");
+    if (serviceMemoryLimit.isPresent()
+        && serviceMemoryLimit.get() != 0
+        && serviceMemoryLimit.get() < MIN_SERVICE_MEMORY) {
+      throw new ConfigException(
+          "a service memory limit of %d bytes is too small to run a container (at least 64M, or 0 for none)"
+              .formatted(serviceMemoryLimit.get()));
+    }
     if (port < 0 || port > 65535) {
       throw new ConfigException("port %d is out of range 0-65535".formatted(port));
     }
@@ -49,23 +61,64 @@ public record Config(
         address.port(),
         Optional.empty(),
         startos.http.Continuations.DEFAULT_TTL,
+        Optional.empty(),
         Optional.empty());
   }
 
   public Config withPort(int newPort) {
-    return new Config(dataDir, host, newPort, webRoot, continuationTtl, runtimeImage);
+    return new Config(
+        dataDir, host, newPort, webRoot, continuationTtl, runtimeImage, serviceMemoryLimit);
   }
 
   public Config withContinuationTtl(Duration ttl) {
-    return new Config(dataDir, host, port, webRoot, ttl, runtimeImage);
+    return new Config(dataDir, host, port, webRoot, ttl, runtimeImage, serviceMemoryLimit);
   }
 
   public Config withWebRoot(Optional<Path> root) {
-    return new Config(dataDir, host, port, root, continuationTtl, runtimeImage);
+    return new Config(dataDir, host, port, root, continuationTtl, runtimeImage, serviceMemoryLimit);
   }
 
   public Config withRuntimeImage(Optional<Path> image) {
-    return new Config(dataDir, host, port, webRoot, continuationTtl, image);
+    return new Config(dataDir, host, port, webRoot, continuationTtl, image, serviceMemoryLimit);
+  }
+
+  public Config withServiceMemoryLimit(Optional<Long> bytes) {
+    return new Config(dataDir, host, port, webRoot, continuationTtl, runtimeImage, bytes);
+  }
+
+  /**
+   * A memory size as the config takes it: bytes, or a number with K, M, G or T (binary units, an
+   * optional trailing {@code B} or {@code iB}); {@code 0} or {@code none} means uncapped.
+   */
+  public static long parseMemory(String text) {
+    String t = text.strip().toUpperCase(java.util.Locale.ROOT);
+    if (t.equals("NONE")) {
+      return 0;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?").matcher(t);
+    if (!m.matches()) {
+      throw new ConfigException(
+          "memory size '%s' must be a number with an optional K, M, G or T, e.g. 2G, or 'none'"
+              .formatted(text));
+    }
+    int shift =
+        switch (m.group(2)) {
+          case "K" -> 10;
+          case "M" -> 20;
+          case "G" -> 30;
+          case "T" -> 40;
+          default -> 0;
+        };
+    try {
+      long n = Long.parseLong(m.group(1));
+      if (n > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("memory size '%s' is too large".formatted(text));
+    }
   }
 
   /** The configured runtime image, else the one {@code ./run}/{@code ./test} build. */

@@ -13,11 +13,12 @@ import java.util.Set;
 
 /**
  * The optional config file: a JSON object or {@code key = value} lines ({@code #} comments). Keys:
- * {@code data-dir}, {@code listen}, {@code web-root}, {@code runtime-image}. Unknown keys are an
- * error, so typos show.
+ * {@code data-dir}, {@code listen}, {@code web-root}, {@code runtime-image}, {@code
+ * service-memory-limit}. Unknown keys are an error, so typos show.
  */
 final class ConfigFile {
-  static final Set<String> KEYS = Set.of("data-dir", "listen", "web-root", "runtime-image");
+  static final Set<String> KEYS =
+      Set.of("data-dir", "listen", "web-root", "runtime-image", "service-memory-limit");
 
   private ConfigFile() {}
 
@@ -33,7 +34,8 @@ final class ConfigFile {
     for (String key : values.keySet()) {
       if (!KEYS.contains(key)) {
         throw new ConfigException(
-            "config file %s: unknown key '%s' (known: data-dir, listen, web-root, runtime-image)"
+            ("config file %s: unknown key '%s' (known: data-dir, listen, web-root, runtime-image,"
+                    + " service-memory-limit)")
                 .formatted(file, key));
       }
     }

@@ -193,8 +193,10 @@ public final class Startd implements AutoCloseable {
               + " (ROOTFS_UID=100000 container-runtime/build-image.sh DIR, or --runtime-image)",
           image);
     }
-    ServiceSettings settings =
+    ServiceSettings defaults =
         ServiceSettings.defaults(dataDir, image).withOsIp(lxc.subnet().gateway().getHostAddress());
+    ServiceSettings settings =
+        config.serviceMemoryLimit().map(defaults::withMemoryLimitBytes).orElse(defaults);
     return new ServiceManager(
         db, backend, new CertStore(db), notifications, continuations, settings);
   }

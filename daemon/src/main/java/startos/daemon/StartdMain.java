@@ -43,10 +43,19 @@ public final class StartdMain implements Callable<Integer> {
   Path runtimeImage;
 
   @Option(
+      names = "--service-memory-limit",
+      paramLabel = "SIZE",
+      description =
+          "Memory cap of each service's container, e.g. 2G, or none (default: the machine's RAM"
+              + " minus a tenth, at least 512M, kept for the host).")
+  String serviceMemoryLimit;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description =
-          "Config file: JSON or 'key = value' lines (data-dir, listen, web-root, runtime-image).")
+          "Config file: JSON or 'key = value' lines (data-dir, listen, web-root, runtime-image,"
+              + " service-memory-limit).")
   Path configFile;
 
   public static void main(String[] args) {
@@ -101,6 +110,13 @@ public final class StartdMain implements Callable<Integer> {
         runtimeImage != null
             ? Optional.of(runtimeImage)
             : Optional.ofNullable(file.get("runtime-image")).map(Path::of);
-    return Config.of(dir, address).withWebRoot(web).withRuntimeImage(image);
+    Optional<Long> memory =
+        Optional.ofNullable(
+                serviceMemoryLimit != null ? serviceMemoryLimit : file.get("service-memory-limit"))
+            .map(Config::parseMemory);
+    return Config.of(dir, address)
+        .withWebRoot(web)
+        .withRuntimeImage(image)
+        .withServiceMemoryLimit(memory);
   }
 }

@@ -102,7 +102,10 @@ final class ControlEffects {
     t.register(
         "get-container-ip", c -> watched(c, () -> text(host.containerIp(c.targetPackage()))));
     t.register("get-os-ip", c -> NODES.textNode(host.osIp()));
-    t.register("get-outbound-gateway", c -> watched(c, () -> NODES.textNode("lxcbr0")));
+    OutboundGateway gateway = new OutboundGateway(db, OutboundGateway.ROUTES);
+    t.register(
+        "get-outbound-gateway",
+        c -> watched(c, () -> NODES.textNode(gateway.resolve(c.packageId()))));
     t.register(
         "get-system-smtp",
         c ->

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import startos.rpc.ErrorKind;
+import startos.rpc.RpcException;
 
 /**
  * A {@code FullProgress} with named phases, as the UI shows installs: {@code {overall, phases:
@@ -21,8 +23,11 @@ public final class InstallProgress {
 
   private final Map<String, JsonNode> phases = new LinkedHashMap<>();
   private final List<Consumer<InstallProgress>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> cancelHooks = new CopyOnWriteArrayList<>();
   private volatile Optional<String> failure = Optional.empty();
   private volatile boolean complete;
+  private volatile boolean cancelled;
+  private boolean committed;
 
   public InstallProgress(List<String> phaseNames) {
     phaseNames.forEach(n -> phases.put(n, NODES.nullNode()));
@@ -86,6 +91,65 @@ public final class InstallProgress {
 
   public boolean isOver() {
     return complete || failure.isPresent();
+  }
+
+  /**
+   * Asks the install to stop: the hooks registered with {@link #onCancel} run now (they abort what
+   * blocks: a tool, the container's init) and the install's next {@link #checkCancelled} throws.
+   * Returns false when it is too late: the install already committed, failed or completed.
+   */
+  public boolean cancel() {
+    synchronized (this) {
+      if (committed || isOver()) {
+        return false;
+      }
+      cancelled = true;
+    }
+    for (Runnable hook : cancelHooks) {
+      hook.run();
+    }
+    return true;
+  }
+
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Throws CANCELLED when {@link #cancel} was called. */
+  public void checkCancelled() {
+    if (cancelled) {
+      throw new RpcException(ErrorKind.CANCELLED, "the install was cancelled");
+    }
+  }
+
+  /**
+   * Runs {@code hook} when the install is cancelled (at once if it already was) until the returned
+   * registration is closed.
+   */
+  public Registration onCancel(Runnable hook) {
+    cancelHooks.add(hook);
+    if (cancelled) {
+      hook.run();
+    }
+    return () -> cancelHooks.remove(hook);
+  }
+
+  /**
+   * The point of no return: after it {@link #cancel} refuses. Returns false when the install was
+   * cancelled first (the caller then undoes everything).
+   */
+  public synchronized boolean commit() {
+    if (cancelled) {
+      return false;
+    }
+    committed = true;
+    return true;
+  }
+
+  /** A cancel hook's registration; closing it never throws. */
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
   }
 
   private void set(String phase, JsonNode value) {

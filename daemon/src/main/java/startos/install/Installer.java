@@ -3,12 +3,12 @@ package startos.install;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class Installer {
   public Installer(String arch, int containerRootUid) {
     this.arch = arch;
     this.containerRootUid = containerRootUid;
-    this.hasher = Hasher.b3sum().orElse(Hasher.parallel());
+    this.hasher = Hasher.best();
   }
 
   /**
@@ -45,6 +45,26 @@ public final class Installer {
    * @throws RpcException INVALID_SIGNATURE, PARSE_S9PK or VERSION_INCOMPATIBLE naming the problem
    */
   public VerifiedPackage verify(Path file) {
+    return verify(file, InstallProgress.local());
+  }
+
+  /**
+   * The id the archive's signed manifest claims, read without checking the other files: enough to
+   * name an install (and let it be cancelled) before the long verification.
+   */
+  public String peekId(Path file) {
+    try (S9pkArchive archive = S9pkArchive.open(file)) {
+      return archive.manifest().id();
+    } catch (S9pkException e) {
+      throw new RpcException(
+          e.getMessage().contains("signature") ? ErrorKind.INVALID_SIGNATURE : ErrorKind.PARSE_S9PK,
+          "cannot install " + file.getFileName() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** As {@link #verify(Path)}; cancelling {@code progress} closes the archive to stop hashing. */
+  public VerifiedPackage verify(Path file, InstallProgress progress) {
     S9pkArchive archive;
     try {
       archive = S9pkArchive.open(file);
@@ -54,8 +74,9 @@ public final class Installer {
           "cannot install " + file.getFileName() + ": " + e.getMessage(),
           e);
     }
-    try {
+    try (InstallProgress.Registration hook = progress.onCancel(archive::close)) {
       archive.verifyFiles(hasher);
+      progress.checkCancelled();
       Manifest manifest = archive.manifest();
       checkArch(manifest);
       manifest.validateFor(arch, archive);
@@ -66,6 +87,7 @@ public final class Installer {
           file, archive, manifest, json, archive.signer().pem(), icon(archive), imageArch);
     } catch (S9pkException e) {
       archive.close();
+      progress.checkCancelled();
       throw new RpcException(
           ErrorKind.PARSE_S9PK, "cannot install " + file.getFileName() + ": " + e.getMessage(), e);
     } catch (IOException e) {
@@ -74,6 +96,7 @@ public final class Installer {
           ErrorKind.PARSE_S9PK, "manifest.json is not JSON: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       archive.close();
+      progress.checkCancelled();
       throw e;
     }
   }
@@ -133,13 +156,15 @@ public final class Installer {
     try {
       Files.createDirectories(target.dir());
       // the s9pk module installed here has no writeFilteredFor yet: keep the whole archive
-      Files.copy(pkg.file(), target.s9pk(), StandardCopyOption.REPLACE_EXISTING);
-      copy(archive, "javascript.squashfs", target.javascript());
+      try (InputStream in = Files.newInputStream(pkg.file())) {
+        copy(in, target.s9pk(), progress);
+      }
+      copy(archive, "javascript.squashfs", target.javascript(), progress);
       if (archive
           .entry("assets.squashfs")
           .filter(e -> e instanceof ArchiveEntry.File)
           .isPresent()) {
-        copy(archive, "assets.squashfs", target.assets());
+        copy(archive, "assets.squashfs", target.assets(), progress);
       }
       Files.createDirectories(target.emptyAssets());
       Files.createDirectories(target.imageMeta());
@@ -153,12 +178,12 @@ public final class Installer {
                 : e.getValue().emulateMissingAs().orElse(arch);
         String base = "images/" + use + "/" + imageId;
         Path squashfs = target.dir().resolve(imageId + ".squashfs.tmp");
-        copy(archive, base + ".squashfs", squashfs);
+        copy(archive, base + ".squashfs", squashfs, progress);
         Path root = target.images().resolve(imageId);
         runTool(
             "unpack image " + imageId,
-            List.of(
-                "unsquashfs", "-no-progress", "-f", "-d", root.toString(), squashfs.toString()));
+            List.of("unsquashfs", "-no-progress", "-f", "-d", root.toString(), squashfs.toString()),
+            progress);
         Files.delete(squashfs);
         shiftOwners(root);
         Files.writeString(
@@ -197,9 +222,23 @@ public final class Installer {
     return out;
   }
 
-  private static void copy(S9pkArchive archive, String path, Path out) throws IOException {
+  private static void copy(S9pkArchive archive, String path, Path out, InstallProgress progress)
+      throws IOException {
     try (InputStream in = archive.open(path)) {
-      Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+      copy(in, out, progress);
+    }
+  }
+
+  /** Copies in chunks so a cancelled install stops within one chunk. */
+  private static void copy(InputStream in, Path out, InstallProgress progress) throws IOException {
+    progress.checkCancelled();
+    try (OutputStream o = Files.newOutputStream(out)) {
+      byte[] buf = new byte[1 << 20];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        o.write(buf, 0, n);
+        progress.checkCancelled();
+      }
     }
   }
 
@@ -225,12 +264,18 @@ public final class Installer {
     }
   }
 
-  static void runTool(String what, List<String> command) {
+  static void runTool(String what, List<String> command, InstallProgress progress) {
+    progress.checkCancelled();
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
+      String out;
+      try (InstallProgress.Registration hook = progress.onCancel(p::destroyForcibly)) {
+        p.getOutputStream().close();
+        out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+      }
+      progress.checkCancelled();
+      if (p.exitValue() != 0) {
         throw new RpcException(ErrorKind.FILESYSTEM, what + " failed: " + out.strip());
       }
     } catch (IOException e) {

@@ -2,7 +2,9 @@ package startos.service;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
@@ -13,8 +15,15 @@ final class HostCommands {
 
   /** Runs a command, failing with {@code what} and the tool's first error line. */
   static String run(String what, List<String> command) {
+    return run(what, Optional.empty(), command);
+  }
+
+  /** Runs a command in {@code dir} (the host's cwd when empty). */
+  static String run(String what, Optional<Path> dir, List<String> command) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      dir.ifPresent(d -> builder.directory(d.toFile()));
+      Process p = builder.start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(10, TimeUnit.MINUTES)) {

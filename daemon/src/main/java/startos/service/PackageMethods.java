@@ -22,6 +22,7 @@ import startos.http.Continuations;
 import startos.http.RestReply;
 import startos.http.WsConnection;
 import startos.install.InstallProgress;
+import startos.install.UploadPrefix;
 import startos.logs.LogEntry;
 import startos.logs.ServiceLog;
 import startos.rpc.ErrorKind;
@@ -137,32 +138,50 @@ final class PackageMethods {
                       Files.createDirectories(manager.settings().dataDir().resolve("tmp")),
                       "sideload-",
                       ".s9pk");
+              Optional<String> uploading = Optional.empty();
               try {
                 progress.start("Uploading");
                 long total = request.contentLength();
                 long done = 0;
                 try (InputStream in = request.body();
-                    OutputStream out = Files.newOutputStream(tmp)) {
+                    OutputStream out = Files.newOutputStream(tmp);
+                    var hook = progress.onCancel(() -> closeQuietly(in))) {
                   byte[] buf = new byte[1 << 20];
                   int n;
                   long lastReport = 0;
-                  while ((n = in.read(buf)) > 0) {
+                  long nextPeek = UploadPrefix.FIRST_ATTEMPT;
+                  while ((n = read(in, buf, progress)) > 0) {
                     out.write(buf, 0, n);
                     done += n;
+                    if (uploading.isEmpty()
+                        && done >= nextPeek
+                        && nextPeek <= UploadPrefix.MAX_PREFIX) {
+                      // once the manifest is in, the upload can be cancelled by its package id
+                      out.flush();
+                      uploading = UploadPrefix.packageId(tmp, done, total);
+                      uploading.ifPresent(id -> manager.uploadStarted(id, progress));
+                      nextPeek = done * 2;
+                    }
                     if (done - lastReport >= (4 << 20)) {
                       progress.bytes("Uploading", done, total);
                       lastReport = done;
                     }
                   }
                 }
+                progress.checkCancelled();
                 if (total >= 0 && done != total) {
                   throw new IOException("upload ended after " + done + " of " + total + " bytes");
                 }
                 progress.finish("Uploading");
-              } catch (IOException e) {
-                progress.fail("upload failed: " + e.getMessage());
+              } catch (IOException | RpcException e) {
+                String why =
+                    progress.isCancelled()
+                        ? "the install of " + uploading.orElse("the package") + " was cancelled"
+                        : "upload failed: " + e.getMessage();
+                progress.fail(why);
+                uploading.ifPresent(id -> manager.uploadEnded(id, progress));
                 Files.deleteIfExists(tmp);
-                return RestReply.json(400, "{\"error\":" + NODES.textNode(e.getMessage()) + "}");
+                return RestReply.json(400, "{\"error\":" + NODES.textNode(why) + "}");
               }
               Thread.ofVirtual()
                   .name("sideload")
@@ -185,6 +204,24 @@ final class PackageMethods {
     o.put("upload", uploadGuid);
     o.put("progress", progressGuid);
     return o;
+  }
+
+  /** A read that a cancel (which closes the stream) turns into CANCELLED. */
+  private static int read(InputStream in, byte[] buf, InstallProgress progress) throws IOException {
+    try {
+      return in.read(buf);
+    } catch (IOException e) {
+      progress.checkCancelled();
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      LOG.debug("closing a cancelled upload: {}", e.getMessage());
+    }
   }
 
   /** FullProgress frames every 200 ms while something changed, until done or failed. */

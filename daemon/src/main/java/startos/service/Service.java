@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ import startos.effects.EffectServer;
 import startos.effects.EffectTable;
 import startos.effects.PackageData;
 import startos.effects.Watches;
+import startos.install.InstallProgress;
 import startos.logs.ServiceLog;
 import startos.patchdb.PatchDb;
 import startos.rpc.ErrorKind;
@@ -51,9 +53,17 @@ public final class Service {
 
   /**
    * Every service's cgroup: a fork bomb stops at 4096 processes and CPU is shared fairly between
-   * services; memory is not capped, as in StartOS, since packages declare no RAM budget to cap at.
+   * services; the memory cap comes from {@link ServiceSettings#memoryLimitBytes}.
    */
   static final Limits LIMITS = new Limits(0, 4096, 1024, 0);
+
+  /** First wait before bringing a crashed runtime back; doubles per crash up to the max. */
+  static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
+  static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+  /** A runtime that ran this long before crashing starts its backoff over. */
+  static final Duration STABLE = Duration.ofSeconds(60);
 
   private final String id;
   private final PackageLayout layout;
@@ -68,6 +78,10 @@ public final class Service {
   private EffectServer effectServer;
   private volatile RuntimeClient client;
   private volatile boolean expectingExit;
+  private volatile Instant bootedAt = Instant.EPOCH;
+  // bumped by every user action and shutdown: a pending crash restart with an older value gives up
+  private final AtomicLong generation = new AtomicLong();
+  private int crashes;
 
   Service(
       String id,
@@ -109,12 +123,32 @@ public final class Service {
    * is thrown.
    */
   void boot(Optional<String> kind) {
+    boot(kind, Optional.empty());
+  }
+
+  /**
+   * As {@link #boot(Optional)} for an install: cancelling {@code install} aborts the container's
+   * start or its init, which then fails with CANCELLED after everything was stopped again.
+   */
+  void boot(Optional<String> kind, Optional<InstallProgress> install) {
     lock.lock();
     try {
       if (!(state instanceof ServiceState.Down) && !(state instanceof ServiceState.Failed)) {
         return;
       }
-      log.append("startd: starting the container of " + id);
+      Limits limits = limits();
+      log.append(
+          "startd: starting the container of "
+              + id
+              + " (memory limit "
+              + (limits.memoryBytes() == 0 ? "none" : (limits.memoryBytes() >> 20) + " MiB")
+              + ", at most "
+              + limits.maxPids()
+              + " processes, cpu shares "
+              + limits.cpuShares()
+              + ")");
+      InstallProgress.Registration hook =
+          install.map(p -> p.onCancel(this::abortBoot)).orElse(() -> {});
       try {
         ContainerReach.require(settings.dataDir(), settings.containerRootUid());
         prepareHostDirs();
@@ -123,6 +157,7 @@ public final class Service {
             EffectServer.start(
                 id, layout.rpc().resolve("host.sock"), settings.containerRootUid(), effects);
         expectingExit = false;
+        install.ifPresent(InstallProgress::checkCancelled);
         ContainerState left = backend.state(id);
         if (left != ContainerState.ABSENT && left != ContainerState.STOPPED) {
           // a container a crashed startd left running would refuse the start
@@ -132,6 +167,7 @@ public final class Service {
         client =
             RuntimeClient.connect(
                 id, layout.rpc().resolve("service.sock"), CONNECT_TIMEOUT, this::runtimeGone);
+        install.ifPresent(InstallProgress::checkCancelled);
         restoreForwards();
         ObjectNode params = NODES.objectNode();
         params.put("id", "init-" + eventId());
@@ -141,21 +177,50 @@ public final class Service {
           params.putNull("kind");
         }
         client.call("init", params, settings.initTimeout());
+        install.ifPresent(InstallProgress::checkCancelled);
         state = new ServiceState.Idle();
+        bootedAt = Instant.now();
         log.append("startd: " + id + " initialized (" + kind.orElse("boot") + ")");
       } catch (RuntimeException e) {
-        log.append("startd: starting " + id + " failed: " + e.getMessage());
+        boolean cancelled = install.map(InstallProgress::isCancelled).orElse(false);
+        String why = cancelled ? "the install was cancelled" : String.valueOf(e.getMessage());
+        log.append("startd: starting " + id + " failed: " + why);
         teardown();
-        state = new ServiceState.Failed(String.valueOf(e.getMessage()));
+        state = new ServiceState.Failed(why);
+        if (cancelled) {
+          throw new RpcException(ErrorKind.CANCELLED, "the install of " + id + " was cancelled", e);
+        }
         throw e;
+      } finally {
+        hook.close();
       }
     } finally {
       lock.unlock();
     }
   }
 
+  /** Cuts the connection to a booting runtime so its pending init fails (never takes the lock). */
+  private void abortBoot() {
+    expectingExit = true;
+    RuntimeClient c = client;
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  /** The cgroup limits this service's container runs with. */
+  Limits limits() {
+    return LIMITS.withMemoryBytes(settings.memoryLimitBytes());
+  }
+
   /** Runs the package's main; records desired running and, once it answered, started. */
   void startMain() {
+    generation.incrementAndGet();
+    runMain();
+  }
+
+  /** {@link #startMain} without cancelling a pending crash recovery (it is that recovery). */
+  private void runMain() {
     lock.lock();
     try {
       setDesired("running");
@@ -189,6 +254,7 @@ public final class Service {
 
   /** Stops the package's main (its daemons get SIGTERM, then SIGKILL after their timeout). */
   void stopMain() {
+    generation.incrementAndGet();
     lock.lock();
     try {
       setDesired("stopped");
@@ -258,6 +324,7 @@ public final class Service {
    * going away), then shuts the container down.
    */
   void exit(JsonNode target) {
+    generation.incrementAndGet();
     lock.lock();
     try {
       if (state instanceof ServiceState.Running || state instanceof ServiceState.Idle) {
@@ -282,6 +349,7 @@ public final class Service {
 
   /** Stops main and the container without changing what the user wants (startd going down). */
   void shutdown() {
+    generation.incrementAndGet();
     lock.lock();
     try {
       askRuntimeToStopMain("stop before shutdown");
@@ -320,12 +388,17 @@ public final class Service {
     if (expectingExit) {
       return;
     }
+    ServiceState before = state;
+    long gen = generation.get();
     String reason = "the container runtime of " + id + " exited unexpectedly; see its logs";
     LOG.warn(reason);
     log.append("startd: " + reason);
     state = new ServiceState.Failed(reason);
     recordError(reason);
+    // only a runtime that was up (not one still booting: its boot reports the failure) comes back
+    boolean wasUp = before instanceof ServiceState.Idle || before instanceof ServiceState.Running;
     Thread.ofVirtual()
+        .name("recover-" + id)
         .start(() -> {
           lock.lock();
           try {
@@ -335,7 +408,81 @@ public final class Service {
           } finally {
             lock.unlock();
           }
+          if (wasUp) {
+            recoverAfter(retryDelay(), gen);
+          }
         });
+  }
+
+  /**
+   * The wait before the next automatic restart: 1 s doubling to 30 s over consecutive crashes; a
+   * runtime that stayed up a minute starts over at 1 s.
+   */
+  private synchronized Duration retryDelay() {
+    if (Duration.between(bootedAt, Instant.now()).compareTo(STABLE) >= 0) {
+      crashes = 0;
+    }
+    crashes++;
+    long seconds = FIRST_RETRY.toSeconds() << Math.min(crashes - 1, 10);
+    return seconds >= MAX_RETRY.toSeconds() ? MAX_RETRY : Duration.ofSeconds(seconds);
+  }
+
+  /**
+   * Brings a crashed runtime back as StartOS's rebuild does: a fresh container, init with no kind,
+   * then main if its user wants it running. A stop, start, uninstall or shutdown meanwhile wins.
+   */
+  private void recoverAfter(Duration delay, long gen) {
+    log.append("startd: restarting " + id + " in " + delay.toSeconds() + " s");
+    try {
+      Thread.sleep(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    boolean failed = false;
+    lock.lock();
+    try {
+      if (generation.get() != gen || !(state instanceof ServiceState.Failed) || !installed()) {
+        return;
+      }
+      boot(Optional.empty());
+      // as StartOS's reload: the runtime is back, so the crash is no longer the service's state
+      clearError();
+      if (desiredRunning()) {
+        runMain();
+      }
+      log.append("startd: " + id + " is back after its runtime crashed");
+    } catch (RuntimeException e) {
+      recordError("bringing " + id + " back after a crash failed: " + e.getMessage());
+      failed = true;
+    } finally {
+      lock.unlock();
+    }
+    if (failed && generation.get() == gen) {
+      recoverAfter(retryDelay(), gen);
+    }
+  }
+
+  private boolean installed() {
+    return db.get(PackageData.pointer(id))
+        .map(PackageData::state)
+        .filter(s -> s.equals("installed"))
+        .isPresent();
+  }
+
+  private boolean desiredRunning() {
+    return db.get(PackageData.pointer(id) + "/statusInfo/desired/main")
+        .map(JsonNode::asText)
+        .filter(m -> m.equals("running") || m.equals("restarting"))
+        .isPresent();
+  }
+
+  private void clearError() {
+    db.mutate(root -> {
+      PackageData.entry(root, id)
+          .ifPresent(entry -> PackageData.object(entry, "statusInfo").putNull("error"));
+      return null;
+    });
   }
 
   private void recordError(String details) {
@@ -347,7 +494,9 @@ public final class Service {
             error.put("details", details);
             error.putNull("debug");
             error.putNull("info");
+            // main is not running: no start time and no stale health results
             status.putNull("started");
+            status.putObject("health");
           });
       return null;
     });
@@ -453,30 +602,14 @@ public final class Service {
               + "<guid>/...), got "
               + location);
     }
-    Path target = layout.subcontainers().resolve(normalized.toString().substring(prefix.length()));
-    try {
-      if (Files.isDirectory(source)) {
-        Files.createDirectories(target);
-      } else {
-        Files.createDirectories(target.getParent());
-        if (!Files.exists(target)) {
-          Files.createFile(target);
-        }
-      }
-    } catch (IOException e) {
-      throw new RpcException(
-          ErrorKind.FILESYSTEM, "cannot create mount point " + location + ": " + e.getMessage());
-    }
-    HostCommands.run(
-        "mount " + source + " at " + location,
-        "mount",
-        "--bind",
-        source.toString(),
-        target.toString());
-    if (readOnly) {
-      HostCommands.run(
-          "make " + location + " read-only", "mount", "-o", "remount,bind,ro", target.toString());
-    }
+    Path target =
+        SubcontainerBind.mountPoint(
+            layout.subcontainers(),
+            Path.of(normalized.toString().substring(prefix.length())),
+            !Files.isDirectory(source),
+            location);
+    // staging under the package dir: a crash mid-mount leaves nothing startd's cleanup misses
+    SubcontainerBind.bind(source, target, readOnly, layout.dir().resolve("mount-staging"));
   }
 
   void fireCallback(long callbackId, JsonNode args) {
@@ -558,7 +691,7 @@ public final class Service {
     env.put("STARTOS_LOG_LEVEL", "info");
     env.put("STARTOS_SHUTDOWN_GRACE_MS", Long.toString(settings.stopTimeout().toMillis()));
     // the image's start-runtime launcher picks node's memory-lean flags (container-runtime/README)
-    return new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, LIMITS, env);
+    return new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, limits(), env);
   }
 
   private static String eventId() {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,10 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
   private final CertStore certs;
   private final Notifications notifications;
   private final Continuations continuations;
+
+  /** How often watched values that are not in the database are re-read. */
+  private static final Duration OUTSIDE_RECHECK = Duration.ofSeconds(5);
+
   private final ServiceSettings settings;
   private final Installer installer;
   private final EffectTable effects;
@@ -120,6 +125,11 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     for (Map.Entry<String, JsonNode> e : all.properties()) {
       String id = e.getKey();
       String state = PackageData.state(e.getValue());
+      if (state.equals("updating") && e.getValue().path("stateInfo").path("manifest").isObject()) {
+        LOG.warn("{} was updating when startd stopped; going back to the installed version", id);
+        undoInterruptedUpdate(id, e.getValue());
+        state = "installed";
+      }
       if (!state.equals("installed")) {
         LOG.warn("{} was {} when startd stopped; removing the unfinished install", id, state);
         removeLeftovers(id, true);
@@ -205,17 +215,16 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
   public String install(Path file, InstallProgress progress) {
     prepareDirs();
     progress.start("Verifying");
-    VerifiedPackage pkg;
+    String id;
     try {
-      pkg = installer.verify(file);
+      id = installer.peekId(file);
     } catch (RuntimeException e) {
       progress.fail(e.getMessage());
       throw e;
     }
-    String id = pkg.id();
     ReentrantLock lock = packageLocks.computeIfAbsent(id, k -> new ReentrantLock());
     if (!lock.tryLock()) {
-      pkg.archive().close();
+      installing.remove(id, progress); // registered by its upload
       RpcException busy =
           new RpcException(
               ErrorKind.INVALID_REQUEST, id + " is already being installed or changed");
@@ -224,16 +233,31 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     }
     installing.put(id, progress);
     boolean updating = services.containsKey(id);
-    try (var archive = pkg.archive()) {
-      progress.finish("Verifying");
-      if (updating) {
-        update(pkg, progress);
-      } else {
-        firstInstall(pkg, progress);
+    try {
+      progress.checkCancelled();
+      VerifiedPackage pkg = installer.verify(file, progress);
+      if (!pkg.id().equals(id)) {
+        pkg.archive().close();
+        throw new RpcException(
+            ErrorKind.PARSE_S9PK, "the manifest of " + file.getFileName() + " changed while read");
+      }
+      try (var archive = pkg.archive()) {
+        progress.finish("Verifying");
+        if (updating) {
+          update(pkg, progress);
+        } else {
+          firstInstall(pkg, progress);
+        }
       }
       progress.complete();
       return id;
     } catch (RuntimeException e) {
+      if (progress.isCancelled()) {
+        String what = updating ? "the update of " + id : "the install of " + id;
+        progress.fail(what + " was cancelled");
+        LOG.info("{} was cancelled", what);
+        throw new RpcException(ErrorKind.CANCELLED, what + " was cancelled", e);
+      }
       progress.fail(e.getMessage());
       // as StartOS does: the whole error stays readable after the progress stream is gone
       notifications.notify(
@@ -272,7 +296,10 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
       progress.finish("Unpacking");
       progress.start("Initializing");
       service = service(id);
-      service.boot(Optional.of("install"));
+      service.boot(Optional.of("install"), Optional.of(progress));
+      if (!progress.commit()) {
+        progress.checkCancelled();
+      }
       db.mutate(root -> {
         ObjectNode entry = PackageData.require(root, id);
         ObjectNode stateInfo = entry.putObject("stateInfo");
@@ -286,11 +313,19 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
       if (service != null) {
         service.shutdown();
       }
+      // a cancelled first install leaves nothing, not even the volumes its init wrote
       removeLeftovers(id, true);
+      if (progress.isCancelled()) {
+        throw e;
+      }
       throw new RpcException(
           ErrorKind.INSTALL_FAILED, "installing " + id + " failed: " + e.getMessage(), e);
     }
   }
+
+  /** What an update swaps; everything else (volumes, logs) stays. */
+  private static final List<String> PACKAGE_PARTS =
+      List.of("package.s9pk", "javascript.squashfs", "assets.squashfs", "images", "image-meta");
 
   private void update(VerifiedPackage pkg, InstallProgress progress) {
     String id = pkg.id();
@@ -313,48 +348,133 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     });
     progress.listen(p -> publishProgress(id, p));
     Path staging = settings.dataDir().resolve("tmp").resolve("update-" + id);
+    Path previous = settings.dataDir().resolve("tmp").resolve("previous-" + id);
     PackageLayout.deleteTree(staging);
+    PackageLayout.deleteTree(previous);
     try {
       installer.unpack(pkg, new PackageLayout(staging), progress);
+      progress.checkCancelled();
     } catch (RuntimeException e) {
       PackageLayout.deleteTree(staging);
       restoreInstalled(id, oldManifest);
+      if (progress.isCancelled()) {
+        throw e;
+      }
       throw new RpcException(
           ErrorKind.INSTALL_FAILED, "updating " + id + " failed: " + e.getMessage(), e);
     }
     old.exit(NODES.textNode(pkg.version()));
-    // swap everything but the volumes
-    for (String part :
-        List.of("package.s9pk", "javascript.squashfs", "assets.squashfs", "images", "image-meta")) {
-      PackageLayout.deleteTree(layout.dir().resolve(part));
-      Path from = staging.resolve(part);
-      if (Files.exists(from)) {
-        try {
-          Files.move(from, layout.dir().resolve(part));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot move the new version of " + id + " in place", e);
-        }
-      }
-    }
+    // swap everything but the volumes, keeping the old files until the new version committed
+    movePartsTo(layout.dir(), previous);
+    markComplete(previous);
+    movePartsTo(staging, layout.dir());
     PackageLayout.deleteTree(staging);
     createVolumes(layout, pkg);
     progress.finish("Unpacking");
     progress.start("Initializing");
-    db.mutate(root -> {
-      fillEntry(PackageData.require(root, id), pkg, layout);
-      return null;
-    });
     try {
-      old.boot(Optional.of("update"));
+      progress.checkCancelled();
+      old.boot(Optional.of("update"), Optional.of(progress));
+      if (!progress.commit()) {
+        old.shutdown();
+        progress.checkCancelled();
+      }
     } catch (RuntimeException e) {
+      if (progress.isCancelled()) {
+        rollBack(id, old, layout, previous, oldManifest, wasRunning);
+        throw e;
+      }
+      PackageLayout.deleteTree(previous);
       restoreInstalled(id, pkg.manifestJson());
       throw new RpcException(
           ErrorKind.INSTALL_FAILED, "updating " + id + " failed: " + e.getMessage(), e);
     }
+    PackageLayout.deleteTree(previous);
+    db.mutate(root -> {
+      fillEntry(PackageData.require(root, id), pkg, layout);
+      return null;
+    });
     restoreInstalled(id, pkg.manifestJson());
     old.log().append("startd: updated " + id + " to " + pkg.version());
     if (wasRunning) {
       old.startMain();
+    }
+  }
+
+  /**
+   * Undoes a cancelled update as StartOS does: the old files back in place, the old version
+   * installed, its container booted (init with no kind) and main started if it ran before.
+   */
+  private void rollBack(
+      String id,
+      Service service,
+      PackageLayout layout,
+      Path previous,
+      JsonNode oldManifest,
+      boolean wasRunning) {
+    service.shutdown();
+    for (String part : PACKAGE_PARTS) {
+      PackageLayout.deleteTree(layout.dir().resolve(part));
+    }
+    movePartsTo(previous, layout.dir());
+    PackageLayout.deleteTree(previous);
+    restoreInstalled(id, oldManifest);
+    service.log().append("startd: update of " + id + " cancelled; back to the installed version");
+    try {
+      service.boot(Optional.empty());
+      if (wasRunning) {
+        service.startMain();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{} could not be brought back after a cancelled update: {}", id, e.getMessage());
+    }
+  }
+
+  /** Written once every old part is in {@code previous}: from then on the package dir is new. */
+  private static final String COMPLETE = ".complete";
+
+  private static void markComplete(Path previous) {
+    try {
+      Files.writeString(previous.resolve(COMPLETE), "");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot mark " + previous + " complete", e);
+    }
+  }
+
+  /**
+   * An update a crash interrupted: the old version's files go back where they were (the new ones,
+   * staged or swapped in, are dropped), its volumes stay, and it is installed again.
+   */
+  private void undoInterruptedUpdate(String id, JsonNode entry) {
+    PackageLayout layout = settings.layout(id);
+    Path tmp = settings.dataDir().resolve("tmp");
+    Path previous = tmp.resolve("previous-" + id);
+    if (Files.isDirectory(previous)) {
+      if (Files.exists(previous.resolve(COMPLETE))) {
+        for (String part : PACKAGE_PARTS) {
+          PackageLayout.deleteTree(layout.dir().resolve(part));
+        }
+      }
+      // otherwise the crash came while moving the old parts out: the rest are still in place
+      movePartsTo(previous, layout.dir());
+    }
+    PackageLayout.deleteTree(previous);
+    PackageLayout.deleteTree(tmp.resolve("update-" + id));
+    restoreInstalled(id, entry.path("stateInfo").path("manifest"));
+  }
+
+  private static void movePartsTo(Path from, Path to) {
+    try {
+      Files.createDirectories(to);
+      for (String part : PACKAGE_PARTS) {
+        Path source = from.resolve(part);
+        if (Files.exists(source)) {
+          PackageLayout.deleteTree(to.resolve(part));
+          Files.move(source, to.resolve(part));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move package files from " + from + " to " + to, e);
     }
   }
 
@@ -540,14 +660,43 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
     }
   }
 
+  /** A sideload of {@code id} is uploading: from now on cancel-install can stop it. */
+  void uploadStarted(String id, InstallProgress progress) {
+    installing.putIfAbsent(id, progress);
+  }
+
+  /** The upload of {@code id} ended without reaching the install. */
+  void uploadEnded(String id, InstallProgress progress) {
+    installing.remove(id, progress);
+  }
+
+  /**
+   * Stops the install or update of {@code id} in progress and returns once it has undone
+   * everything: a first install leaves nothing behind, an update leaves the old version running as
+   * before.
+   */
   public void cancelInstall(String id) {
     InstallProgress p = installing.get(id);
     if (p == null) {
       throw new RpcException(ErrorKind.NOT_FOUND, "no install of " + id + " is in progress");
     }
-    throw new RpcException(
-        ErrorKind.INVALID_REQUEST,
-        "the install of " + id + " cannot be cancelled once it has started unpacking");
+    if (!p.cancel()) {
+      throw new RpcException(
+          ErrorKind.INVALID_REQUEST, "the install of " + id + " has already finished");
+    }
+    // the installing thread holds the package lock until it has cleaned up
+    ReentrantLock lock = packageLocks.computeIfAbsent(id, k -> new ReentrantLock());
+    try {
+      if (lock.tryLock(settings.stopTimeout().plusMinutes(2).toMillis(), TimeUnit.MILLISECONDS)) {
+        lock.unlock();
+      } else {
+        throw new RpcException(
+            ErrorKind.TIMEOUT, "the install of " + id + " is still cleaning up after the cancel");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcException(ErrorKind.CANCELLED, "interrupted while cancelling " + id);
+    }
   }
 
   ServiceLog log(String id) {
@@ -695,13 +844,19 @@ public final class ServiceManager implements ServiceHost, AutoCloseable {
   }
 
   private void watchLoop() {
+    long lastCheck = System.nanoTime();
     while (!closed) {
       try {
-        if (changes.poll(Duration.ofSeconds(1)).isPresent()) {
-          while (changes.poll(Duration.ZERO).isPresent()) {
-            // coalesce a burst of revisions into one recheck
+        boolean changed = changes.poll(Duration.ofSeconds(1)).isPresent();
+        while (changed && changes.poll(Duration.ZERO).isPresent()) {
+          // coalesce a burst of revisions into one recheck
+        }
+        // some watched values live outside the database (the default route): re-read them too
+        if (changed || System.nanoTime() - lastCheck > OUTSIDE_RECHECK.toNanos()) {
+          lastCheck = System.nanoTime();
+          if (changed || watches.size() > 0) {
+            watches.recheck();
           }
-          watches.recheck();
         }
       } catch (InterruptedException e) {
         return;

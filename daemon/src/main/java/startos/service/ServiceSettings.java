@@ -1,5 +1,8 @@
 package startos.service;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,6 +18,8 @@ import java.util.Objects;
  * @param containerRootUid host uid of the containers' root (100000 with LXC's id map)
  * @param stopTimeout how long a container gets after SIGTERM before it is killed
  * @param initTimeout how long a package's init may take
+ * @param memoryLimitBytes the memory cap of each service's container (cgroup {@code
+ *     memory.limit_in_bytes}); 0 leaves memory uncapped
  */
 public record ServiceSettings(
     Path dataDir,
@@ -23,7 +28,14 @@ public record ServiceSettings(
     String osIp,
     int containerRootUid,
     Duration stopTimeout,
-    Duration initTimeout) {
+    Duration initTimeout,
+    long memoryLimitBytes) {
+  /** What the host keeps for itself at least: startd, the kernel, caches. */
+  static final long MIN_HOST_RESERVE = 512L << 20;
+
+  /** Below this a container cannot even run the runtime's node. */
+  static final long MIN_MEMORY_LIMIT = 64L << 20;
+
   public ServiceSettings {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(runtimeImage, "runtimeImage");
@@ -36,9 +48,18 @@ public record ServiceSettings(
     }
     Objects.requireNonNull(arch, "arch");
     Objects.requireNonNull(osIp, "osIp");
+    if (memoryLimitBytes != 0 && memoryLimitBytes < MIN_MEMORY_LIMIT) {
+      throw new IllegalArgumentException(
+          "a service memory limit of "
+              + memoryLimitBytes
+              + " bytes is too small to run the container runtime (at least 64 MiB, or 0 for none)");
+    }
   }
 
-  /** Defaults: this JVM's arch, 10.209.0.1 (LxcSettings.defaults), uid 100000, 30 s, 10 min. */
+  /**
+   * Defaults: this JVM's arch, 10.209.0.1 (LxcSettings.defaults), uid 100000, 30 s, 10 min, and a
+   * memory cap of the machine's RAM minus a reserve for the host ({@link #defaultMemoryLimit}).
+   */
   public static ServiceSettings defaults(Path dataDir, Path runtimeImage) {
     return new ServiceSettings(
         dataDir,
@@ -47,17 +68,66 @@ public record ServiceSettings(
         "10.209.0.1",
         100_000,
         Duration.ofSeconds(30),
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        defaultMemoryLimit(hostMemoryBytes()));
   }
 
   public ServiceSettings withOsIp(String ip) {
     return new ServiceSettings(
-        dataDir, runtimeImage, arch, ip, containerRootUid, stopTimeout, initTimeout);
+        dataDir,
+        runtimeImage,
+        arch,
+        ip,
+        containerRootUid,
+        stopTimeout,
+        initTimeout,
+        memoryLimitBytes);
   }
 
   public ServiceSettings withStopTimeout(Duration timeout) {
     return new ServiceSettings(
-        dataDir, runtimeImage, arch, osIp, containerRootUid, timeout, initTimeout);
+        dataDir,
+        runtimeImage,
+        arch,
+        osIp,
+        containerRootUid,
+        timeout,
+        initTimeout,
+        memoryLimitBytes);
+  }
+
+  public ServiceSettings withMemoryLimitBytes(long bytes) {
+    return new ServiceSettings(
+        dataDir, runtimeImage, arch, osIp, containerRootUid, stopTimeout, initTimeout, bytes);
+  }
+
+  /**
+   * One service may use all RAM but a reserve for the host (a tenth, at least 512 MiB), so a
+   * leaking package meets its own OOM killer instead of the host's; never less than half the RAM.
+   * Rounded down to MiB. 0 (uncapped) when the RAM size is unknown.
+   */
+  public static long defaultMemoryLimit(long hostMemoryBytes) {
+    if (hostMemoryBytes <= 0) {
+      return 0;
+    }
+    long reserve = Math.max(MIN_HOST_RESERVE, hostMemoryBytes / 10);
+    long limit = Math.max(hostMemoryBytes - reserve, hostMemoryBytes / 2);
+    return Math.max(MIN_MEMORY_LIMIT, limit >> 20 << 20);
+  }
+
+  /** MemTotal of {@code /proc/meminfo} in bytes, 0 when it cannot be read. */
+  static long hostMemoryBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("MemTotal:")) {
+          String[] f = line.split("\\s+");
+          return Long.parseLong(f[1]) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      return 0;
+    }
+    return 0;
   }
 
   public PackageLayout layout(String packageId) {

@@ -42,6 +42,25 @@ class StartdMainTest {
   }
 
   @Test
+  void theServiceMemoryCapComesFromTheConfigFileOrTheFlagAndDefaultsToTheMachinesRam()
+      throws Exception {
+    assertThat(parse().serviceMemoryLimit()).isEmpty();
+    Path file = Files.writeString(tmp.resolve("mem.conf"), "service-memory-limit = 2G\n");
+    assertThat(parse("--config", file.toString()).serviceMemoryLimit()).contains(2L << 30);
+    assertThat(
+            parse("--config", file.toString(), "--service-memory-limit", "768MiB")
+                .serviceMemoryLimit())
+        .contains(768L << 20);
+    assertThat(parse("--service-memory-limit", "none").serviceMemoryLimit()).contains(0L);
+    assertThatThrownBy(() -> parse("--service-memory-limit", "lots"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("memory size 'lots'");
+    assertThatThrownBy(() -> parse("--service-memory-limit", "1M"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("too small");
+  }
+
+  @Test
   void aJsonConfigFileIsRead() throws Exception {
     Path file = Files.writeString(tmp.resolve("startd.json"), "{\"listen\": \"[::1]:8443\"}");
     Config config = parse("--config", file.toString());

@@ -26,8 +26,20 @@ public final class TestPackages {
 
   private TestPackages() {}
 
-  /** Options of one build. */
-  public record Variant(String version, String other, boolean initFails, boolean stubborn) {
+  /**
+   * Options of one build. {@code waitsInInit}: init writes {@code init-waiting} into volume main
+   * and then waits until {@code init-go} appears there (a seam to hold an install in its init).
+   */
+  public record Variant(
+      String version, String other, boolean initFails, boolean stubborn, boolean waitsInInit) {
+    public Variant(String version, String other, boolean initFails, boolean stubborn) {
+      this(version, other, initFails, stubborn, false);
+    }
+
+    public Variant waitingInInit() {
+      return new Variant(version, other, initFails, stubborn, true);
+    }
+
     public static Variant v1() {
       return new Variant("1.0.0:0", "0.9.0:0", false, false);
     }
@@ -41,6 +53,7 @@ public final class TestPackages {
           + version.replace(':', '_')
           + (initFails ? "-initfails" : "")
           + (stubborn ? "-stubborn" : "")
+          + (waitsInInit ? "-waits" : "")
           + ".s9pk";
     }
   }
@@ -65,7 +78,8 @@ public final class TestPackages {
               .replace("__VERSION__", v.version())
               .replace("__OTHER__", v.other())
               .replace("__INIT_FAILS__", Boolean.toString(v.initFails()))
-              .replace("__STUBBORN__", Boolean.toString(v.stubborn()));
+              .replace("__STUBBORN__", Boolean.toString(v.stubborn()))
+              .replace("__WAITS_IN_INIT__", Boolean.toString(v.waitsInInit()));
       Files.writeString(work.resolve("src.js"), src);
       Path js = work.resolve("js");
       Files.createDirectories(js);

@@ -1,5 +1,5 @@
 // Test package for the service layer, written against the real @start9labs/start-sdk. The build
-// (TestPackages.java) replaces __VERSION__, __OTHER__, __INIT_FAILS__ and __STUBBORN__ before
+// (TestPackages.java) replaces __VERSION__, __OTHER__, __INIT_FAILS__, __STUBBORN__ and __WAITS_IN_INIT__ before
 // bundling. A busybox httpd serves /data/www from the "main" volume on port 80; its health check
 // is the SDK's checkPortListening.
 const { StartSdk, setupManifest, buildManifest, VersionGraph, VersionInfo } = require("@start9labs/start-sdk")
@@ -8,6 +8,7 @@ const VERSION = "__VERSION__"
 const OTHER = "__OTHER__"
 const INIT_FAILS = __INIT_FAILS__
 const STUBBORN = __STUBBORN__
+const WAITS_IN_INIT = __WAITS_IN_INIT__
 
 const sdkManifest = setupManifest({
   id: "hello-test",
@@ -51,6 +52,13 @@ const setInterfaces = sdk.setupInterfaces(async ({ effects }) => {
 const gate = sdk.setupOnInit(async (effects, kind) => {
   if (INIT_FAILS) throw new Error("hello-test refuses to initialize (built with INIT_FAILS)")
   console.log(`hello-test init kind=${kind} version=${VERSION}`)
+  if (WAITS_IN_INIT) {
+    // a seam for tests: hold the install in init until the host creates init-go
+    const fs = require("fs")
+    const volume = "/media/startos/volumes/main"
+    fs.writeFileSync(`${volume}/init-waiting`, VERSION)
+    while (!fs.existsSync(`${volume}/init-go`)) await new Promise((r) => setTimeout(r, 100))
+  }
 })
 
 const hello = sdk.Action.withoutInput(

@@ -1,0 +1,320 @@
+package startos.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import startos.daemon.Config;
+import startos.daemon.Startd;
+
+/**
+ * A real startd on a fresh data dir, set up and logged in, driven only through start-cli, HTTP to
+ * the services and {@code db dump}: the shared fixture of the end-to-end tests that run SDK-built
+ * packages (test-packages/) in real LXC containers.
+ */
+final class E2eStartd implements AutoCloseable {
+  static final String PASSWORD = "correct horse battery";
+  static final Path REPO = findRepo();
+  static final Path PACKAGES = REPO.resolve("test-packages");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Path dir;
+  private final Path dataDir;
+  private final Path noCookie;
+  private final Path packed;
+  private final CliRun cli;
+  private Startd startd;
+
+  private E2eStartd(Path dir, Startd startd) throws IOException {
+    this.dir = dir;
+    this.dataDir = dir.resolve("data").toAbsolutePath();
+    this.noCookie = Files.createDirectories(dir.resolve("no-cookie"));
+    this.packed = Files.createDirectories(dir.resolve("packed"));
+    this.cli = new CliRun(Files.createDirectories(dir.resolve("home")));
+    this.startd = startd;
+  }
+
+  /** Skips the calling test unless this host can run containers and the packages are built. */
+  static void assumeContainersAndPackages(String... packages) {
+    assumeTrue(E2eSystem.isRoot(), "needs root: containers are made with LXC as root");
+    assumeTrue(E2eSystem.onPath("lxc-start"), "needs LXC (lxc-start on PATH)");
+    assumeTrue(E2eSystem.onPath("nft"), "needs nftables (nft on PATH)");
+    for (String pkg : packages) {
+      assumeTrue(
+          Files.isRegularFile(PACKAGES.resolve(pkg).resolve("javascript/index.js")),
+          "test package " + pkg + " is not built: run test-packages/build.sh");
+    }
+    assumeTrue(
+        Files.isDirectory(PACKAGES.resolve("hello-world/build/image-busybox/bin")),
+        "the busybox image of the test packages is not built: run test-packages/build.sh");
+    assumeTrue(
+        Files.isRegularFile(Config.defaultRuntimeImage()),
+        "container runtime image "
+            + Config.defaultRuntimeImage()
+            + " is not built: run npm-projects.d/container-runtime.sh");
+  }
+
+  /** Starts startd on a new data dir under /tmp, runs setup, logs in and makes a developer key. */
+  static E2eStartd start(String prefix) throws IOException {
+    // not @TempDir: that is private to root, and the containers' mapped root must traverse it
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    Path dataDir = Files.createDirectories(dir.resolve("data")).toAbsolutePath();
+    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+    E2eStartd box = new E2eStartd(dir, Startd.start(Config.of(dataDir, "127.0.0.1:0")));
+    try {
+      var exec =
+          box.cli
+              .env("PASSWORD", PASSWORD)
+              .run("-H", box.url(), "setup", "execute", "--name", "E2E", "--hostname", "e2e-box");
+      assertThat(exec.exitCode()).as(exec.toString()).isZero();
+      ok(box.run("setup", "complete"));
+      ok(box.cli.run("-H", box.url(), "--data-dir", box.noCookie.toString(), "auth", "login"));
+      box.cli.without("PASSWORD");
+      ok(box.cli.run("init-key"));
+      return box;
+    } catch (RuntimeException | Error e) {
+      // the caller never gets the box, so nobody else would stop this startd
+      box.close();
+      throw e;
+    }
+  }
+
+  /** The directory holding the data dir, the packed archives and the CLI's home. */
+  Path dir() {
+    return dir;
+  }
+
+  Path dataDir() {
+    return dataDir;
+  }
+
+  /** Stops startd (and with it every container), keeping the data dir. */
+  void stopStartd() {
+    if (startd != null) {
+      startd.close();
+      startd = null;
+    }
+  }
+
+  /** A new startd on the same data dir, logged in again. */
+  void startStartd() {
+    stopStartd();
+    startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"));
+    ok(
+        cli.env("PASSWORD", PASSWORD)
+            .run("-H", url(), "--data-dir", noCookie.toString(), "auth", "login"));
+    cli.without("PASSWORD");
+  }
+
+  /** The host directory of an installed package's volume. */
+  Path volume(String id, String volumeId) {
+    return dataDir.resolve("packages").resolve(id).resolve("volumes").resolve(volumeId);
+  }
+
+  /** Packs a package directory with hello-world's busybox image; returns the s9pk. */
+  Path pack(Path src, String out) {
+    return pack(src, out, "hello-world");
+  }
+
+  /** Packs a package directory with the busybox image built for {@code imagePackage}. */
+  Path pack(Path src, String out, String imagePackage) {
+    Path file = packed.resolve(out);
+    ok(
+        cli.run(
+            "s9pk",
+            "pack",
+            src.toString(),
+            "-o",
+            file.toString(),
+            "--image",
+            "busybox=" + PACKAGES.resolve(imagePackage).resolve("build/image-busybox")));
+    return file;
+  }
+
+  /** start-cli against this startd, with the session cookie. */
+  CliRun.Result run(String... args) {
+    return cli.run(RemoteArgs.remote(url(), noCookie, args));
+  }
+
+  /** The last {@code lines} lines of a package's log. */
+  String logs(String id, int lines) {
+    var r = run("package", "logs", id, "-l", String.valueOf(lines));
+    ok(r);
+    return r.out();
+  }
+
+  JsonNode dump() throws IOException {
+    var r = run("--format", "json", "db", "dump");
+    ok(r);
+    return RpcClient.JSON.readTree(r.out()).path("value");
+  }
+
+  JsonNode awaitDb(String what, Predicate<JsonNode> done) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = dump();
+      if (done.test(last)) {
+        return last;
+      }
+      Thread.sleep(250);
+    }
+    return fail("timed out waiting for " + what + "; last db: " + last);
+  }
+
+  /** Waits until every health check of the package reports success. */
+  void awaitHealthy(String id) throws Exception {
+    awaitDb(
+        id + " healthy",
+        db -> {
+          JsonNode health = status(db, id).path("health");
+          return health.size() > 0
+              && health.valueStream().allMatch(c -> c.path("result").asText().equals("success"));
+        });
+  }
+
+  static JsonNode status(JsonNode db, String id) {
+    return db.path("packageData").path(id).path("statusInfo");
+  }
+
+  /** The host port forwarded to the package's internal port 80. */
+  int assignedPort(String id) throws IOException {
+    JsonNode hosts = dump().path("packageData").path(id).path("hosts");
+    return hosts
+        .valueStream()
+        .map(h -> h.path("bindings").path("80").path("net").path("assignedPort"))
+        .filter(JsonNode::canConvertToInt)
+        .map(JsonNode::asInt)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no assigned port for " + id + ": " + hosts));
+  }
+
+  /** The page at the port (asserting HTTP 200), or empty when nothing answers. */
+  static Optional<String> get(int port) {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      return Optional.of(r.body());
+    } catch (ConnectException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** True when nothing listens on the port (connection refused). */
+  static boolean refused(int port) {
+    try (var socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+      return false;
+    } catch (ConnectException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static String readIfExists(Path file) throws IOException {
+    return Files.isRegularFile(file) ? Files.readString(file) : "";
+  }
+
+  /** No mount, container, process, link, nft rule, file or list entry of the package remains. */
+  void assertNothingLeftOf(String id, String ip) throws IOException {
+    assertThat(E2eSystem.mountsUnder(dataDir)).as("mounts under the data dir").isEmpty();
+    assertThat(E2eSystem.run("lxc-ls", "-P", dataDir.resolve("lxc/containers").toString()))
+        .doesNotContain(id);
+    assertThat(E2eSystem.run("pgrep", "-af", "lxc-start.*" + id)).isBlank();
+    if (!ip.isBlank()) {
+      assertThat(E2eSystem.run("ip", "-o", "link")).doesNotContain(vethName(ip));
+      assertThat(E2eSystem.run("nft", "list", "ruleset"))
+          .as("nft rules mentioning " + ip)
+          .doesNotContainPattern(Pattern.quote(ip) + "(?![0-9])");
+    }
+    assertThat(dataDir.resolve("packages").resolve(id)).doesNotExist();
+    try (Stream<Path> all = Files.walk(dataDir)) {
+      assertThat(
+              all.filter(p -> p.getFileName().toString().contains(id))
+                  .filter(p -> !p.startsWith(dataDir.resolve("logs")))
+                  .map(Path::toString))
+          .as("files named after " + id)
+          .isEmpty();
+    }
+    assertThat(run("--format", "json", "package", "list").out()).doesNotContain(id);
+  }
+
+  /** The host side of a container's veth, named after its address. */
+  private static String vethName(String ip) {
+    String[] o = ip.split("\\.");
+    int v = 0;
+    for (String s : o) {
+      v = (v << 8) | Integer.parseInt(s);
+    }
+    return String.format("vst%08x", v);
+  }
+
+  /** The package container's address as LXC reports it (blank when it is not running). */
+  String containerIp(String id) {
+    return E2eSystem.run(
+            "lxc-info", "-n", id, "-P", dataDir.resolve("lxc/containers").toString(), "-iH")
+        .strip();
+  }
+
+  String url() {
+    return startd.url().toString();
+  }
+
+  static void ok(CliRun.Result r) {
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
+  static void log(String what, long startNanos) {
+    System.out.printf("e2e: %s took %d ms%n", what, (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  /**
+   * Stops startd (and with it every container), then deletes the directory unless mounts remain.
+   */
+  @Override
+  public void close() throws IOException {
+    stopStartd();
+    if (E2eSystem.mountsUnder(dir).isEmpty()) {
+      try (Stream<Path> all = Files.walk(dir)) {
+        all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static Path findRepo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("test-packages"))) {
+      p = p.getParent();
+    }
+    return p == null ? Path.of("/work/main") : p;
+  }
+}
