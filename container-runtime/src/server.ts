@@ -2,6 +2,7 @@
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
+import { IdleCollector } from "./idleGc"
 import { describeError, log } from "./log"
 import { Codes, RpcError, Service } from "./service"
 
@@ -17,6 +18,7 @@ function errorBody(e: unknown): { code: number; message: string; data: { details
 
 export class RpcServer {
   private readonly server: net.Server
+  private readonly idle = new IdleCollector(Number(process.env.STARTOS_IDLE_GC_MS ?? "2000"))
 
   constructor(
     private readonly socketPath: string,
@@ -83,6 +85,7 @@ export class RpcServer {
     const label = method === "execute" && typeof (req.params as { procedure?: unknown })?.procedure === "string"
       ? `execute ${(req.params as { procedure: string }).procedure}`
       : method
+    this.idle.begin()
     try {
       const result = await this.service.handle(method, req.params)
       if (method === "callback") {
@@ -96,6 +99,8 @@ export class RpcServer {
       log.warn(`rpc ${label} failed (${Date.now() - started} ms): ${body.message}`)
       if (method === "callback") return
       await this.write(socket, { jsonrpc: "2.0", id, error: body })
+    } finally {
+      this.idle.end()
     }
     if (this.service.exitRequested) this.onExit()
   }

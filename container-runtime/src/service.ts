@@ -1,9 +1,9 @@
 // The service.sock methods, mapped onto the package's exports (init, main, uninit, actions, createBackup).
-import { createRequire } from "node:module"
 import { ExtendedVersion, VersionRange } from "./exver"
 import { CallbackScope } from "./callbacks"
 import { makeEffects } from "./effects"
 import { describeError, log } from "./log"
+import { loadPackage } from "./packageSource"
 
 /** JSON-RPC error codes used on service.sock (StartOS ErrorKind numbers where one fits). */
 export const Codes = {
@@ -121,7 +121,7 @@ export class Service {
     const path = this.config.packagePath
     let mod: unknown
     try {
-      mod = createRequire(__filename)(path)
+      mod = loadPackage(path)
     } catch (e) {
       throw new RpcError(Codes.unknown, `cannot load package ${path}: ${describeError(e)}`)
     }

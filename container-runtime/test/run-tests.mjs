@@ -159,9 +159,53 @@ function stopRuntime(rt) {
   rt.proc.kill(ROOT ? "SIGKILL" : "SIGTERM")
 }
 
+/** The source compaction and the idle GC, through their own modules (bundled here from src/). */
+async function unitChecks() {
+  const out = path.join(T, "units.mjs")
+  fs.writeFileSync(path.join(T, "units.ts"), `export * from "${RUNTIME_DIR}/src/packageSource"\nexport * from "${RUNTIME_DIR}/src/idleGc"\n`)
+  execFileSync(path.join(RUNTIME_DIR, "node_modules/.bin/esbuild"), [path.join(T, "units.ts"), "--bundle", "--platform=node", "--format=esm", "--log-level=error", `--outfile=${out}`])
+  const { compactSource, IdleCollector } = await import(out)
+  const twoByte = (s) => /[^\x00-\xff]/.test(s)
+  const exportsOf = (src) => {
+    const module = { exports: {} }
+    new Function("module", src)(module)
+    return JSON.stringify(module.exports)
+  }
+  const commented = "module.exports = { s: 'caf\\u00e9 \\u2014', half: 6 / 3 } /* an em dash \u2014 here */ // and a check mark \u2713\n"
+  let c = compactSource(Buffer.from(commented))
+  check("non-Latin-1 characters in comments are rewritten, so V8 keeps the source one byte per character", !twoByte(c) && /\\u\{2014\}/.test(c), c)
+  check("the rewritten source does exactly what the original does", exportsOf(c) === exportsOf(commented), c)
+  const inString = "module.exports = '\u2014' // \u2713\n"
+  check("a non-Latin-1 character outside comments leaves the whole source as it is", compactSource(Buffer.from(inString)) === inString)
+  const lineSep = "// a\u2028module.exports = '\u2014'"
+  check("U+2028 ends a line comment, so what follows it is code and stays as it is", compactSource(Buffer.from(lineSep)) === lineSep)
+  const tricky = "module.exports = [/\\/\\/'[/]/.test(\"//'\"), `\${ {a: '}'}.a }`] // \u2713\n"
+  c = compactSource(Buffer.from(tricky))
+  check("regular expressions, strings and templates holding // or quotes do not confuse the comment scan", !twoByte(c) && exportsOf(c) === exportsOf(tricky), c)
+  const bundle = path.join(T, "fixture-bundle.js")
+  execFileSync(path.join(RUNTIME_DIR, "node_modules/.bin/esbuild"), [path.join(HERE, "fixture/index.js"), "--bundle", "--platform=node", "--log-level=error", `--outfile=${bundle}`])
+  const sdkSource = fs.readFileSync(bundle, "utf8")
+  c = compactSource(fs.readFileSync(bundle))
+  check(`an SDK package bundle (${(sdkSource.length / 2 ** 20).toFixed(1)} MB, UTF-16 as is) becomes one byte per character`, twoByte(sdkSource) && !twoByte(c))
+
+  let collected = 0
+  const idle = new IdleCollector(40, () => collected++)
+  idle.begin()
+  idle.begin()
+  idle.end()
+  await new Promise((r) => setTimeout(r, 120))
+  const whileBusy = collected
+  idle.end()
+  await new Promise((r) => setTimeout(r, 120))
+  const afterQuiet = collected
+  await new Promise((r) => setTimeout(r, 120))
+  check("one full GC once no RPC has run for a while, none while one is running, no repeats", whileBusy === 0 && afterQuiet === 1 && collected === 1, JSON.stringify({ whileBusy, afterQuiet, collected }))
+}
+
 async function main() {
   const started = Date.now()
   console.log(`# runtime tests (${ROOT ? `real start-container in a private mount+pid namespace${IS_ROOT ? "" : " inside a user namespace"}` : "stub start-container"})`)
+  await unitChecks()
   const fixture = path.join(HERE, "fixture/index.js")
   const rt = await startRuntime("fixture", fixture)
   const { client, host } = rt

@@ -284,7 +284,8 @@ public final class ContainerBench {
             .replace("__VERSION__", "1.0.0:0")
             .replace("__OTHER__", "")
             .replace("__INIT_FAILS__", "false")
-            .replace("__STUBBORN__", "false"));
+            .replace("__STUBBORN__", "false")
+            .replace("__WAITS_IN_INIT__", "false"));
     Path nodeModules = REPO.resolve("container-runtime/node_modules");
     ProcessBuilder esbuild =
         new ProcessBuilder(

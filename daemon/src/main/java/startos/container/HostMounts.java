@@ -77,6 +77,7 @@ final class HostMounts {
           .orThrow("cannot hand the overlay of " + spec.id() + " to the mapped root");
     }
     mountSquashfs(spec.rootfsImage(), layout.lower());
+    disableReadAhead(layout.lower());
     if (!ownedByMappedIds(layout.lower())) {
       // it still starts, but the container's root cannot write into its own /etc, /var...
       LOG.warn(
@@ -126,6 +127,32 @@ final class HostMounts {
       }
     }
     return entries;
+  }
+
+  /**
+   * Turns read-ahead off on the loop device under the runtime image. With it on, every page fault
+   * in node's executable pulls 128 KiB into the page cache and fault-around maps all of it into the
+   * runtime: 37 MiB of node's RSS instead of 17 (container-runtime/README.md "Memory"). Services
+   * mounting the same image file share this loop device, so they share the setting too.
+   */
+  private void disableReadAhead(Path mountPoint) {
+    mountTable.entries().stream()
+        .filter(e -> e.mountPoint().equals(mountPoint) && e.source().startsWith("/dev/loop"))
+        .reduce((first, last) -> last)
+        .ifPresent(e -> {
+          Path knob =
+              Path.of("/sys/block", Path.of(e.source()).getFileName().toString())
+                  .resolve("queue/read_ahead_kb");
+          try {
+            Files.writeString(knob, "0");
+          } catch (IOException ex) {
+            LOG.warn(
+                "cannot turn read-ahead off on {} under {} ({}): its runtime uses ~20 MiB more",
+                e.source(),
+                mountPoint,
+                ex.getMessage());
+          }
+        });
   }
 
   private void mountSquashfs(Path image, Path at) {

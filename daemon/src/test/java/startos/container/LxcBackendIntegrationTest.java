@@ -109,6 +109,23 @@ class LxcBackendIntegrationTest {
   }
 
   @Test
+  void theRuntimeImageIsReadWithoutReadAheadSoTheRuntimeMapsOnlyPagesItUses() throws Exception {
+    backend.start(web("ra"));
+    Path lower = settings.containersDir().resolve("ra").resolve("lower");
+    MountTable.Entry mount =
+        new MountTable(Path.of("/proc/self/mountinfo"))
+            .entries().stream()
+                .filter(e -> e.mountPoint().equals(lower))
+                .reduce((first, last) -> last)
+                .orElseThrow();
+    assertThat(mount.source()).startsWith("/dev/loop");
+    Path knob =
+        Path.of("/sys/block", Path.of(mount.source()).getFileName().toString(), "queue")
+            .resolve("read_ahead_kb");
+    assertThat(Files.readString(knob).strip()).isEqualTo("0");
+  }
+
+  @Test
   void fileWrittenInTheVolumeFromInsideIsOwnedByTheMappedRootOnTheHost() throws Exception {
     Path volume = Files.createDirectories(work.resolve("volumes/vol/main"));
     backend.start(web("vol").withMount(ContainerMount.bind(volume, "/media/startos/volumes/main")));
