@@ -1,11 +1,7 @@
 package startos.install;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import startos.s9pk.ByteSource;
 import startos.s9pk.S9pkArchive;
@@ -23,12 +19,12 @@ public final class UploadPrefix implements ByteSource {
   /** The first attempt; each next one waits for twice as many bytes, so few re-reads happen. */
   public static final long FIRST_ATTEMPT = 64L << 10;
 
-  private final FileChannel channel;
+  private final ByteSource file;
   private final long available;
   private final long size;
 
-  private UploadPrefix(FileChannel channel, long available, long size) {
-    this.channel = channel;
+  private UploadPrefix(ByteSource file, long available, long size) {
+    this.file = file;
     this.available = available;
     this.size = size;
   }
@@ -41,10 +37,10 @@ public final class UploadPrefix implements ByteSource {
     if (total <= 0 || uploaded <= 0 || uploaded > MAX_PREFIX) {
       return Optional.empty();
     }
-    try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.READ);
-        S9pkArchive archive = S9pkArchive.open(new UploadPrefix(channel, uploaded, total))) {
+    try (ByteSource file = ByteSource.open(partial);
+        S9pkArchive archive = S9pkArchive.open(new UploadPrefix(file, uploaded, total))) {
       return Optional.of(archive.manifest().id());
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       // not uploaded far enough, or not an S9PK at all: verification will say which
       return Optional.empty();
     }
@@ -64,20 +60,6 @@ public final class UploadPrefix implements ByteSource {
     if (end > available) {
       throw new S9pkException("bytes " + position + ".." + end + " are not uploaded yet");
     }
-    ByteBuffer window = dst.slice().limit((int) (end - position));
-    try {
-      int n = 0;
-      while (window.hasRemaining()) {
-        int r = channel.read(window, position + n);
-        if (r < 0) {
-          break;
-        }
-        n += r;
-      }
-      dst.position(dst.position() + n);
-      return n;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return file.read(position, dst);
   }
 }

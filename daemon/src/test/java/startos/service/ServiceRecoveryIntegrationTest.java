@@ -2,20 +2,13 @@ package startos.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,16 +24,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import startos.container.ContainerState;
-import startos.container.LxcBackend;
-import startos.container.LxcSettings;
-import startos.container.Subnet;
-import startos.http.Continuations;
 import startos.logs.LogEntry;
-import startos.notification.Notifications;
-import startos.patchdb.PatchDb;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
-import startos.ssl.CertStore;
 
 /**
  * Real LXC: a runtime or container that dies is brought back with a backoff, a cancelled install or
@@ -57,85 +43,40 @@ class ServiceRecoveryIntegrationTest {
   private static final String CGROUP_PREFIX = "startos-recit";
   private static final long MEMORY_LIMIT = 768L << 20;
 
-  private Path work;
-  private Path dataDir;
-  private LxcBackend backend;
-  private PatchDb db;
-  private Continuations continuations;
-  private ServiceManager manager;
+  private ServiceRig rig;
   private final List<String> timings = new ArrayList<>();
 
   @BeforeAll
   void setUp() throws IOException {
-    assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "service integration tests need root; skipped as " + System.getProperty("user.name"));
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/lxc-start")), "needs lxc-start; skipped");
-    assumeTrue(
-        TestPackages.available(),
-        "needs node, busybox and the idmapped runtime image (container-runtime/build-image.sh); skipped");
-    work = Files.createTempDirectory(Path.of("/tmp"), "startos-rec-it");
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-    dataDir = work.resolve("data");
-    Files.createDirectories(dataDir);
-    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
-    backend =
-        new LxcBackend(
-            LxcSettings.defaults(dataDir.resolve("lxc"))
-                .withNetwork(BRIDGE, Subnet.parse("10.212.34.1/24"), TABLE)
-                .withCgroups(CGROUP_PREFIX, Path.of("/sys/fs/cgroup")));
-    backend.cleanupAll();
-    continuations = new Continuations(InstantSource.system(), Duration.ofSeconds(30));
-    db = PatchDb.open(dataDir.resolve("db"));
-    manager =
-        new ServiceManager(
-            db,
-            backend,
-            new CertStore(db),
-            new Notifications(db),
-            continuations,
-            ServiceSettings.defaults(dataDir, TestPackages.RUNTIME_IMAGE)
-                .withOsIp("10.212.34.1")
-                .withStopTimeout(Duration.ofSeconds(5))
-                .withMemoryLimitBytes(MEMORY_LIMIT));
-    manager.startAll();
+    ServiceRig.assumeAvailable();
+    rig =
+        ServiceRig.open(
+            "startos-rec-it",
+            BRIDGE,
+            "10.212.34.1",
+            TABLE,
+            CGROUP_PREFIX,
+            s -> s.withMemoryLimitBytes(MEMORY_LIMIT));
   }
 
   @AfterAll
   void tearDown() {
-    if (manager != null) {
-      try {
-        manager.uninstall(ID, false, true);
-      } catch (RuntimeException e) {
-        // already gone
-      }
-      manager.close();
-      db.close();
-    }
-    if (backend != null) {
-      backend.cleanupAll();
-    }
-    if (continuations != null) {
-      continuations.close();
-    }
-    if (work != null) {
-      PackageLayout.deleteTree(work);
+    if (rig != null) {
+      rig.close(ID);
     }
     timings.forEach(System.out::println);
   }
 
   private JsonNode entry() {
-    return db.get("/public/packageData/" + ID).orElseThrow();
+    return rig.entry(ID);
   }
 
   private JsonNode status() {
-    return db.get("/public/packageData/" + ID + "/statusInfo").orElseThrow();
+    return rig.db().get("/public/packageData/" + ID + "/statusInfo").orElseThrow();
   }
 
   private String health() {
-    return db.get("/public/packageData/" + ID + "/statusInfo/health/web/result")
-        .map(JsonNode::asText)
-        .orElse("");
+    return rig.health(ID);
   }
 
   private static void await(String what, Duration limit, BooleanSupplier done)
@@ -148,16 +89,7 @@ class ServiceRecoveryIntegrationTest {
   }
 
   private String get() throws Exception {
-    int port = entry().at("/hosts/ui-multi/bindings/80/net/assignedPort").asInt();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html"))
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.body();
+    return ServiceRig.get(rig.assignedPort(ID));
   }
 
   private Path payloadCgroup(String controller) {
@@ -207,7 +139,7 @@ class ServiceRecoveryIntegrationTest {
   }
 
   private List<String> logLines() {
-    return manager.log(ID).read(10_000, Optional.empty(), true, Optional.empty()).stream()
+    return rig.manager().log(ID).read(10_000, Optional.empty(), true, Optional.empty()).stream()
         .map(LogEntry::message)
         .toList();
   }
@@ -246,15 +178,15 @@ class ServiceRecoveryIntegrationTest {
   @Test
   @Order(1)
   void theContainerRunsUnderTheConfiguredMemoryLimitInItsCgroup() throws Exception {
-    manager.install(TestPackages.build(TestPackages.Variant.v1()));
-    manager.start(ID);
+    rig.manager().install(TestPackages.build(TestPackages.Variant.v1()));
+    rig.manager().start(ID);
     await("healthy after start", Duration.ofSeconds(60), () -> health().equals("success"));
     Path memory = payloadCgroup("memory");
     assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).strip())
         .isEqualTo(Long.toString(MEMORY_LIMIT));
     assertThat(Files.readString(payloadCgroup("pids").resolve("pids.max")).strip())
         .isEqualTo("4096");
-    assertThat(backend.usage(ID).memoryLimitBytes()).isEqualTo(MEMORY_LIMIT);
+    assertThat(rig.backend().usage(ID).memoryLimitBytes()).isEqualTo(MEMORY_LIMIT);
     assertThat(logLines()).anyMatch(l -> l.contains("memory limit 768 MiB"));
   }
 
@@ -283,7 +215,7 @@ class ServiceRecoveryIntegrationTest {
     long ms = killAndAwaitRecovery(containerInitPid());
     timings.add("container init killed -> healthy again: " + ms + " ms");
     assertThat(logLines()).anyMatch(l -> l.contains("restarting " + ID + " in 2 s"));
-    assertThat(backend.state(ID)).isEqualTo(ContainerState.RUNNING);
+    assertThat(rig.backend().state(ID)).isEqualTo(ContainerState.RUNNING);
   }
 
   @Test
@@ -291,14 +223,14 @@ class ServiceRecoveryIntegrationTest {
   void aStopDuringTheBackoffWinsOverTheRestart() throws Exception {
     kill(pidsNamed("node").get(0));
     await("error shown", Duration.ofSeconds(20), () -> status().at("/error/details").isTextual());
-    manager.stop(ID);
+    rig.manager().stop(ID);
     // the third crash in a row waits 4 s; give it more than that
     Thread.sleep(6_000);
     assertThat(logLines()).anyMatch(l -> l.contains("restarting " + ID + " in 4 s"));
     assertThat(status().at("/desired/main").asText()).isEqualTo("stopped");
     assertThat(status().at("/started").isNull()).isTrue();
-    assertThat(backend.state(ID)).isNotEqualTo(ContainerState.RUNNING);
-    manager.start(ID);
+    assertThat(rig.backend().state(ID)).isNotEqualTo(ContainerState.RUNNING);
+    rig.manager().start(ID);
     await("healthy after start", Duration.ofSeconds(60), () -> health().equals("success"));
     assertThat(status().at("/error").isNull()).isTrue();
   }
@@ -306,7 +238,7 @@ class ServiceRecoveryIntegrationTest {
   @Test
   @Order(5)
   void cancellingWhenNoInstallRunsSaysSo() {
-    assertThatThrownBy(() -> manager.cancelInstall(ID))
+    assertThatThrownBy(() -> rig.manager().cancelInstall(ID))
         .isInstanceOf(RpcException.class)
         .hasMessageContaining("no install of " + ID + " is in progress");
   }
@@ -314,13 +246,14 @@ class ServiceRecoveryIntegrationTest {
   /** Starts an install in the background and waits until its init holds on the seam. */
   private CompletableFuture<String> installHeldInInit(TestPackages.Variant v) throws Exception {
     Path file = TestPackages.build(v.waitingInInit());
-    Path marker = dataDir.resolve("packages").resolve(ID).resolve("volumes/main/init-waiting");
+    Path marker =
+        rig.dataDir().resolve("packages").resolve(ID).resolve("volumes/main/init-waiting");
     Files.deleteIfExists(marker);
     CompletableFuture<String> install = new CompletableFuture<>();
     Thread.ofVirtual()
         .start(() -> {
           try {
-            install.complete(manager.install(file));
+            install.complete(rig.manager().install(file));
           } catch (RuntimeException e) {
             install.completeExceptionally(e);
           }
@@ -346,25 +279,25 @@ class ServiceRecoveryIntegrationTest {
   @Test
   @Order(6)
   void cancellingAFirstInstallDuringInitLeavesNothingAndALaterInstallWorks() throws Exception {
-    manager.uninstall(ID, false, false);
+    rig.manager().uninstall(ID, false, false);
     CompletableFuture<String> install = installHeldInInit(TestPackages.Variant.v1());
     assertThat(entry().at("/stateInfo/state").asText()).isEqualTo("installing");
-    assertThat(backend.forwards()).isNotEmpty(); // its init bound port 80 before the seam
+    assertThat(rig.backend().forwards()).isNotEmpty(); // its init bound port 80 before the seam
     long t0 = System.nanoTime();
-    manager.cancelInstall(ID);
+    rig.manager().cancelInstall(ID);
     timings.add("cancel-install during init: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     assertCancelled(install);
-    assertThat(db.get("/public/packageData/" + ID)).isEmpty();
-    assertThat(Files.exists(dataDir.resolve("packages").resolve(ID))).isFalse();
-    assertThat(Files.exists(dataDir.resolve("logs").resolve(ID))).isFalse();
-    assertThat(HostMounts.under(dataDir)).isEmpty();
-    assertThat(backend.containers()).isEmpty();
-    assertThat(backend.forwards()).isEmpty();
-    assertThat(db.get("/private/availablePorts").map(JsonNode::size).orElse(0)).isZero();
-    assertThat(manager.find(ID)).isEmpty();
+    assertThat(rig.db().get("/public/packageData/" + ID)).isEmpty();
+    assertThat(Files.exists(rig.dataDir().resolve("packages").resolve(ID))).isFalse();
+    assertThat(Files.exists(rig.dataDir().resolve("logs").resolve(ID))).isFalse();
+    assertThat(HostMounts.under(rig.dataDir())).isEmpty();
+    assertThat(rig.backend().containers()).isEmpty();
+    assertThat(rig.backend().forwards()).isEmpty();
+    assertThat(rig.db().get("/private/availablePorts").map(JsonNode::size).orElse(0)).isZero();
+    assertThat(rig.manager().find(ID)).isEmpty();
 
-    manager.install(TestPackages.build(TestPackages.Variant.v1()));
-    manager.start(ID);
+    rig.manager().install(TestPackages.build(TestPackages.Variant.v1()));
+    rig.manager().start(ID);
     await("healthy after reinstall", Duration.ofSeconds(60), () -> health().equals("success"));
     assertThat(get()).contains("hello from 1.0.0:0");
   }
@@ -374,7 +307,7 @@ class ServiceRecoveryIntegrationTest {
   void cancellingAnUpdateDuringItsInitLeavesTheOldVersionInstalledAndRunning() throws Exception {
     CompletableFuture<String> install = installHeldInInit(TestPackages.Variant.v09());
     assertThat(entry().at("/stateInfo/state").asText()).isEqualTo("updating");
-    manager.cancelInstall(ID);
+    rig.manager().cancelInstall(ID);
     assertCancelled(install);
     assertThat(entry().at("/stateInfo/state").asText()).isEqualTo("installed");
     assertThat(entry().at("/stateInfo/manifest/version").asText()).isEqualTo("1.0.0:0");
@@ -382,11 +315,11 @@ class ServiceRecoveryIntegrationTest {
     await("healthy after the cancel", Duration.ofSeconds(60), () -> health().equals("success"));
     assertThat(status().at("/desired/main").asText()).isEqualTo("running");
     assertThat(get()).contains("hello from 1.0.0:0");
-    assertThat(Files.exists(dataDir.resolve("tmp/previous-" + ID))).isFalse();
-    assertThat(Files.exists(dataDir.resolve("tmp/update-" + ID))).isFalse();
+    assertThat(Files.exists(rig.dataDir().resolve("tmp/previous-" + ID))).isFalse();
+    assertThat(Files.exists(rig.dataDir().resolve("tmp/update-" + ID))).isFalse();
 
     // and the same update goes through afterwards
-    manager.install(TestPackages.build(TestPackages.Variant.v09()));
+    rig.manager().install(TestPackages.build(TestPackages.Variant.v09()));
     assertThat(entry().at("/stateInfo/manifest/version").asText()).isEqualTo("0.9.0:0");
     await("healthy after the update", Duration.ofSeconds(60), () -> health().equals("success"));
   }
@@ -395,46 +328,36 @@ class ServiceRecoveryIntegrationTest {
   @Order(8)
   void anUpdateACrashInterruptedGoesBackToTheInstalledVersionKeepingItsVolume() throws Exception {
     String page = get();
-    manager.close();
+    rig.stopManager();
     // what a crash right after the swap leaves: old files aside, new ones in place, state updating
-    Path dir = dataDir.resolve("packages").resolve(ID);
-    Path previous = dataDir.resolve("tmp/previous-" + ID);
+    Path dir = rig.dataDir().resolve("packages").resolve(ID);
+    Path previous = rig.dataDir().resolve("tmp/previous-" + ID);
     Files.createDirectories(previous);
     for (String part : List.of("package.s9pk", "javascript.squashfs", "images", "image-meta")) {
       Files.move(dir.resolve(part), previous.resolve(part));
     }
     Files.writeString(previous.resolve(".complete"), "");
     Files.writeString(dir.resolve("javascript.squashfs"), "the new version, half written");
-    Files.createDirectories(dataDir.resolve("tmp/update-" + ID));
-    db.mutate(root -> {
-      var stateInfo =
-          (com.fasterxml.jackson.databind.node.ObjectNode)
-              root.at("/public/packageData/" + ID + "/stateInfo");
-      JsonNode manifest = stateInfo.get("manifest").deepCopy();
-      stateInfo.put("state", "updating");
-      var info = stateInfo.putObject("installingInfo");
-      info.putObject("newManifest").put("id", ID).put("version", "1.0.0:0");
-      info.putNull("progress");
-      stateInfo.set("manifest", manifest);
-      return null;
-    });
-    manager =
-        new ServiceManager(
-            db,
-            backend,
-            new CertStore(db),
-            new Notifications(db),
-            continuations,
-            ServiceSettings.defaults(dataDir, TestPackages.RUNTIME_IMAGE)
-                .withOsIp("10.212.34.1")
-                .withStopTimeout(Duration.ofSeconds(5))
-                .withMemoryLimitBytes(MEMORY_LIMIT));
-    manager.startAll();
+    Files.createDirectories(rig.dataDir().resolve("tmp/update-" + ID));
+    rig.db()
+        .mutate(root -> {
+          var stateInfo =
+              (com.fasterxml.jackson.databind.node.ObjectNode)
+                  root.at("/public/packageData/" + ID + "/stateInfo");
+          JsonNode manifest = stateInfo.get("manifest").deepCopy();
+          stateInfo.put("state", "updating");
+          var info = stateInfo.putObject("installingInfo");
+          info.putObject("newManifest").put("id", ID).put("version", "1.0.0:0");
+          info.putNull("progress");
+          stateInfo.set("manifest", manifest);
+          return null;
+        });
+    rig.startManager();
     assertThat(entry().at("/stateInfo/state").asText()).isEqualTo("installed");
     assertThat(entry().at("/stateInfo/manifest/version").asText()).isEqualTo("0.9.0:0");
     await("healthy after the restart", Duration.ofSeconds(60), () -> health().equals("success"));
     assertThat(get()).isEqualTo(page);
     assertThat(Files.exists(previous)).isFalse();
-    assertThat(Files.exists(dataDir.resolve("tmp/update-" + ID))).isFalse();
+    assertThat(Files.exists(rig.dataDir().resolve("tmp/update-" + ID))).isFalse();
   }
 }
