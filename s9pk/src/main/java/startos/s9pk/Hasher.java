@@ -38,14 +38,12 @@ public interface Hasher {
    */
   static Hasher best() {
     Hasher fallback = B3sum.AVAILABLE ? B3sum.HASHER : parallel();
-    return B3range.TOOL
+    return nativeRange()
         .<Hasher>map(tool ->
-            (source, position, length) -> {
-              var span = source.fileSpan();
-              return length >= NATIVE_MIN_LENGTH && span.isPresent()
-                  ? B3range.hash(tool, span.get(), position, length)
-                  : fallback.hash(source, position, length);
-            })
+            (source, position, length) ->
+                length >= NATIVE_MIN_LENGTH && source.fileSpan().isPresent()
+                    ? tool.hash(source, position, length)
+                    : fallback.hash(source, position, length))
         .orElse(fallback);
   }
 
