@@ -53,27 +53,33 @@ public final class Installer {
    * name an install (and let it be cancelled) before the long verification.
    */
   public String peekId(Path file) {
-    try (S9pkArchive archive = S9pkArchive.open(file)) {
+    try (S9pkArchive archive = open(file)) {
       return archive.manifest().id();
     } catch (S9pkException e) {
-      throw new RpcException(
-          e.getMessage().contains("signature") ? ErrorKind.INVALID_SIGNATURE : ErrorKind.PARSE_S9PK,
-          "cannot install " + file.getFileName() + ": " + e.getMessage(),
-          e);
+      throw rejected(file, e);
     }
+  }
+
+  /** Opens and checks the signature. */
+  private static S9pkArchive open(Path file) {
+    try {
+      return S9pkArchive.open(file);
+    } catch (S9pkException e) {
+      throw rejected(file, e);
+    }
+  }
+
+  /** A bad signature named apart from an unreadable archive. */
+  private static RpcException rejected(Path file, S9pkException e) {
+    return new RpcException(
+        e.getMessage().contains("signature") ? ErrorKind.INVALID_SIGNATURE : ErrorKind.PARSE_S9PK,
+        "cannot install " + file.getFileName() + ": " + e.getMessage(),
+        e);
   }
 
   /** As {@link #verify(Path)}; cancelling {@code progress} closes the archive to stop hashing. */
   public VerifiedPackage verify(Path file, InstallProgress progress) {
-    S9pkArchive archive;
-    try {
-      archive = S9pkArchive.open(file);
-    } catch (S9pkException e) {
-      throw new RpcException(
-          e.getMessage().contains("signature") ? ErrorKind.INVALID_SIGNATURE : ErrorKind.PARSE_S9PK,
-          "cannot install " + file.getFileName() + ": " + e.getMessage(),
-          e);
-    }
+    S9pkArchive archive = open(file);
     try (InstallProgress.Registration hook = progress.onCancel(archive::close)) {
       archive.verifyFiles(hasher);
       progress.checkCancelled();
