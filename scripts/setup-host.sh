@@ -3,8 +3,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian packages: containers, images, hashing, networking.
-PACKAGES=(squashfs-tools b3sum busybox-static lxc uidmap nftables iproute2 curl ca-certificates rsync util-linux nodejs npm gcc make libc6-dev)
+# Debian packages: containers, images, hashing, networking; keys and chattr for the tests that use them.
+PACKAGES=(squashfs-tools b3sum busybox-static lxc uidmap nftables iproute2 curl ca-certificates rsync util-linux nodejs npm gcc make libc6-dev
+  openssh-client openssl e2fsprogs)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

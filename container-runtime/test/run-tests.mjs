@@ -26,6 +26,15 @@ function canUseUserns() {
   }
 }
 const ROOT = !process.env.STARTOS_TEST_STUB && fs.existsSync(path.join(START_CONTAINER_DIR, "start-container")) && (IS_ROOT || canUseUserns())
+// The stub run skips the checks that need a real subcontainer, so it is opt-in: ./test must not
+// quietly fall back to it on a machine that cannot run start-container.
+if (!ROOT && !process.env.STARTOS_TEST_STUB) {
+  console.error(
+    "run-tests: cannot run the real start-container (needs root or user namespaces, and start-container/build);" +
+      " set STARTOS_TEST_STUB=1 to run the reduced stub variant on purpose",
+  )
+  process.exit(2)
+}
 
 const T = fs.mkdtempSync(path.join(os.tmpdir(), "runtime-test-"))
 const results = { passed: 0, failed: 0 }
