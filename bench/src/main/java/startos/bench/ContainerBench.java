@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import startos.container.ContainerSpec;
 import startos.container.ExecRequest;
+import startos.container.HostClaim;
 import startos.container.LxcBackend;
 import startos.container.LxcSettings;
 import startos.container.PortForward;
@@ -72,19 +73,21 @@ public final class ContainerBench {
     Path data = work.resolve("data");
     Files.createDirectories(data);
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx--x--x"));
-    LxcBackend backend =
-        new LxcBackend(
-            LxcSettings.defaults(data.resolve("lxc"))
-                .withNetwork("stbenchbr0", Subnet.parse("10.213.5.1/24"), "startos_bench")
-                .withCgroups("startos-bench", Path.of("/sys/fs/cgroup")));
-    backend.cleanupAll();
-    try {
-      Path pkg = buildPackage(work.resolve("pkg"));
-      floor(backend, work, rounds);
-      service(backend, data, runtime, pkg, rounds);
-    } finally {
-      backend.cleanupAll();
-      PackageLayout.deleteTree(work);
+    LxcSettings settings =
+        LxcSettings.defaults(data.resolve("lxc"))
+            .withNetwork("stbenchbr0", Subnet.parse("10.213.5.1/24"), "startos_bench")
+            .withCgroups("startos-bench", Path.of("/sys/fs/cgroup"));
+    LxcBackend backend = new LxcBackend(settings);
+    try (HostClaim claim = HostClaim.acquire(settings.namespace())) {
+      try {
+        backend.cleanupAll();
+        Path pkg = buildPackage(work.resolve("pkg"));
+        floor(backend, work, rounds);
+        service(backend, data, runtime, pkg, rounds);
+      } finally {
+        backend.cleanupAll();
+        PackageLayout.deleteTree(work);
+      }
     }
   }
 

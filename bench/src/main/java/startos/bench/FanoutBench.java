@@ -21,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import startos.auth.Passwords;
+import startos.container.HostNamespace;
+import startos.container.Subnet;
 import startos.daemon.Config;
 import startos.daemon.Startd;
 
@@ -56,7 +58,16 @@ public final class FanoutBench {
       }
     }
     Path dataDir = Files.createTempDirectory("fanout-bench");
-    try (Startd startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"))) {
+    try (Startd startd =
+        Startd.start(
+            Config.of(dataDir, "127.0.0.1:0")
+                // its own names: a benchmark must not tear down a running startd's containers
+                .withContainers(
+                    new HostNamespace(
+                        "stfanbr0",
+                        Subnet.parse("10.213.6.1/24"),
+                        "startos_fan",
+                        "startos-fan")))) {
       run(startd, subscribers, revisions, intervalMs, warmup);
     } finally {
       deleteTree(dataDir);

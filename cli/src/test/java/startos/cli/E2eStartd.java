@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import startos.container.HostNamespace;
+import startos.container.Subnet;
 import startos.daemon.Config;
 import startos.daemon.Startd;
 
@@ -71,6 +73,24 @@ final class E2eStartd implements AutoCloseable {
             + " is not built: run npm-projects.d/container-runtime.sh");
   }
 
+  /**
+   * The containers' names of the cli tests' startds: their own, so the suite never tears down the
+   * bridge, table or containers of a startd running on this machine ({@code ./run}).
+   */
+  static final HostNamespace TEST_CONTAINERS =
+      new HostNamespace(
+          "sttestc0", Subnet.parse("10.214.2.1/24"), "startos_testc", "startos-testc");
+
+  /**
+   * The config of a test startd on {@code dataDir}: loopback, a free port, {@link
+   * #TEST_CONTAINERS}, waiting its turn when a parallel test run holds them.
+   */
+  static Config config(Path dataDir) {
+    return Config.of(dataDir, "127.0.0.1:0")
+        .withContainers(TEST_CONTAINERS)
+        .withClaimWait(Duration.ofMinutes(10));
+  }
+
   /** Starts startd on a new data dir under /tmp, runs setup, logs in and makes a developer key. */
   static E2eStartd start(String prefix) throws IOException {
     // not @TempDir: that is private to root, and the containers' mapped root must traverse it
@@ -78,7 +98,7 @@ final class E2eStartd implements AutoCloseable {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     Path dataDir = Files.createDirectories(dir.resolve("data")).toAbsolutePath();
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
-    E2eStartd box = new E2eStartd(dir, Startd.start(Config.of(dataDir, "127.0.0.1:0")));
+    E2eStartd box = new E2eStartd(dir, Startd.start(config(dataDir)));
     try {
       var exec =
           box.cli
@@ -117,7 +137,7 @@ final class E2eStartd implements AutoCloseable {
   /** A new startd on the same data dir, logged in again. */
   void startStartd() {
     stopStartd();
-    startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"));
+    startd = Startd.start(config(dataDir));
     ok(
         cli.env("PASSWORD", PASSWORD)
             .run("-H", url(), "--data-dir", noCookie.toString(), "auth", "login"));

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import startos.daemon.Config;
 import startos.daemon.Startd;
 import startos.s9pk.ExternalTool;
 
@@ -26,7 +25,7 @@ class EndToEndTest {
   @BeforeEach
   void start() throws Exception {
     dataDir = dir.resolve("data");
-    startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"));
+    startd = Startd.start(E2eStartd.config(dataDir));
     wireFeaturesIfMissing();
     cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     Files.createDirectories(dir.resolve("no-cookie"));

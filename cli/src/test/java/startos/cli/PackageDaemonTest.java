@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import startos.daemon.Config;
 import startos.daemon.Startd;
 import startos.s9pk.ExternalTool;
 
@@ -32,7 +31,7 @@ class PackageDaemonTest {
   @BeforeAll
   void start() throws Exception {
     Path dataDir = dir.resolve("data").toAbsolutePath();
-    startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"));
+    startd = Startd.start(E2eStartd.config(dataDir));
     home = Files.createDirectories(dir.resolve("home"));
     Files.createDirectories(dir.resolve("no-cookie"));
     if (startd.router().route("setup.execute").isEmpty()) {

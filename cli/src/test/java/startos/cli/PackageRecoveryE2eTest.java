@@ -71,7 +71,7 @@ class PackageRecoveryE2eTest {
     dataDir = Files.createDirectories(dir.resolve("data")).toAbsolutePath();
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
     noCookie = Files.createDirectories(dir.resolve("no-cookie"));
-    startd = Startd.start(Config.of(dataDir, "127.0.0.1:0"));
+    startd = Startd.start(E2eStartd.config(dataDir));
     cli = new CliRun(Files.createDirectories(dir.resolve("home")));
     ok(
         cli.env("PASSWORD", PASSWORD)

@@ -2,7 +2,6 @@ package startos.container;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Where and how {@link LxcBackend} keeps its containers.
@@ -30,46 +29,50 @@ public record LxcSettings(
     Path lxcConfigDir,
     int idmapBase,
     int idmapSize) {
-  private static final Pattern IFNAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_-]{0,14}");
-  private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]{0,31}");
-  private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9-]{0,15}");
-
   public LxcSettings {
     Objects.requireNonNull(stateDir, "stateDir");
-    Objects.requireNonNull(subnet, "subnet");
     Objects.requireNonNull(cgroupRoot, "cgroupRoot");
     Objects.requireNonNull(lxcConfigDir, "lxcConfigDir");
     if (!stateDir.isAbsolute()) {
       throw new ContainerException("LXC state dir must be absolute, got '" + stateDir + "'");
     }
-    if (bridge == null || !IFNAME.matcher(bridge).matches()) {
-      throw new ContainerException(
-          "bridge name '" + bridge + "' must be 1-15 letters, digits, '-' or '_'");
-    }
-    if (nftTable == null || !TABLE.matcher(nftTable).matches()) {
-      throw new ContainerException("nft table name '" + nftTable + "' is not a valid identifier");
-    }
-    if (cgroupPrefix == null || !PREFIX.matcher(cgroupPrefix).matches()) {
-      throw new ContainerException(
-          "cgroup prefix '" + cgroupPrefix + "' must be 1-16 lowercase letters, digits or '-'");
-    }
+    new HostNamespace(bridge, subnet, nftTable, cgroupPrefix); // validates the names
     if (idmapBase < 1 || idmapSize < 1) {
       throw new ContainerException("id map needs a positive base and size");
     }
   }
 
-  /** Bridge {@code startbr0} at 10.209.0.1/24, table {@code ip startos}, ids from 100000. */
+  /** {@link HostNamespace#DEFAULT}, ids from 100000. */
   public static LxcSettings defaults(Path stateDir) {
+    HostNamespace ns = HostNamespace.DEFAULT;
     return new LxcSettings(
         stateDir,
-        "startbr0",
-        Subnet.parse("10.209.0.1/24"),
-        "startos",
-        "startos",
+        ns.bridge(),
+        ns.subnet(),
+        ns.nftTable(),
+        ns.cgroupPrefix(),
         Path.of("/sys/fs/cgroup"),
         Path.of("/usr/share/lxc/config"),
         100_000,
         65_536);
+  }
+
+  /** The machine-wide names these settings claim. */
+  public HostNamespace namespace() {
+    return new HostNamespace(bridge, subnet, nftTable, cgroupPrefix);
+  }
+
+  public LxcSettings withNamespace(HostNamespace ns) {
+    return new LxcSettings(
+        stateDir,
+        ns.bridge(),
+        ns.subnet(),
+        ns.nftTable(),
+        ns.cgroupPrefix(),
+        cgroupRoot,
+        lxcConfigDir,
+        idmapBase,
+        idmapSize);
   }
 
   public LxcSettings withNetwork(String bridgeName, Subnet newSubnet, String table) {

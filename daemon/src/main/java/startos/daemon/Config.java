@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import startos.container.HostNamespace;
 
 /**
  * How startd runs.
@@ -17,6 +18,10 @@ import java.util.Optional;
  *     {@link #defaultRuntimeImage()}
  * @param serviceMemoryLimit bytes each service's container may use (0: uncapped); empty picks the
  *     machine's RAM minus a reserve for the host ({@code ServiceSettings.defaultMemoryLimit})
+ * @param containers the machine-wide names of this startd's containers (bridge, subnet, nft table,
+ *     cgroup prefix); a second startd on any of the same names is refused at start
+ * @param claimWait how long startd waits for another startd on the same names to stop before it
+ *     refuses to start (zero in production; the suite's daemons take turns)
  */
 public record Config(
     Path dataDir,
@@ -25,7 +30,9 @@ public record Config(
     Optional<Path> webRoot,
     Duration continuationTtl,
     Optional<Path> runtimeImage,
-    Optional<Long> serviceMemoryLimit) {
+    Optional<Long> serviceMemoryLimit,
+    HostNamespace containers,
+    Duration claimWait) {
   public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/startos");
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
   static final long MIN_SERVICE_MEMORY = 64L << 20;
@@ -37,6 +44,8 @@ public record Config(
     Objects.requireNonNull(continuationTtl, "continuationTtl");
     Objects.requireNonNull(runtimeImage, "runtimeImage");
     Objects.requireNonNull(serviceMemoryLimit, "serviceMemoryLimit");
+    Objects.requireNonNull(containers, "containers");
+    Objects.requireNonNull(claimWait, "claimWait");
     if (serviceMemoryLimit.isPresent()
         && serviceMemoryLimit.get() != 0
         && serviceMemoryLimit.get() < MIN_SERVICE_MEMORY) {
@@ -62,28 +71,84 @@ public record Config(
         Optional.empty(),
         startos.http.Continuations.DEFAULT_TTL,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        HostNamespace.DEFAULT,
+        Duration.ZERO);
   }
 
   public Config withPort(int newPort) {
     return new Config(
-        dataDir, host, newPort, webRoot, continuationTtl, runtimeImage, serviceMemoryLimit);
+        dataDir,
+        host,
+        newPort,
+        webRoot,
+        continuationTtl,
+        runtimeImage,
+        serviceMemoryLimit,
+        containers,
+        claimWait);
   }
 
   public Config withContinuationTtl(Duration ttl) {
-    return new Config(dataDir, host, port, webRoot, ttl, runtimeImage, serviceMemoryLimit);
+    return new Config(
+        dataDir, host, port, webRoot, ttl, runtimeImage, serviceMemoryLimit, containers, claimWait);
   }
 
   public Config withWebRoot(Optional<Path> root) {
-    return new Config(dataDir, host, port, root, continuationTtl, runtimeImage, serviceMemoryLimit);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        root,
+        continuationTtl,
+        runtimeImage,
+        serviceMemoryLimit,
+        containers,
+        claimWait);
   }
 
   public Config withRuntimeImage(Optional<Path> image) {
-    return new Config(dataDir, host, port, webRoot, continuationTtl, image, serviceMemoryLimit);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        webRoot,
+        continuationTtl,
+        image,
+        serviceMemoryLimit,
+        containers,
+        claimWait);
   }
 
   public Config withServiceMemoryLimit(Optional<Long> bytes) {
-    return new Config(dataDir, host, port, webRoot, continuationTtl, runtimeImage, bytes);
+    return new Config(
+        dataDir, host, port, webRoot, continuationTtl, runtimeImage, bytes, containers, claimWait);
+  }
+
+  public Config withContainers(HostNamespace ns) {
+    return new Config(
+        dataDir,
+        host,
+        port,
+        webRoot,
+        continuationTtl,
+        runtimeImage,
+        serviceMemoryLimit,
+        ns,
+        claimWait);
+  }
+
+  public Config withClaimWait(Duration wait) {
+    return new Config(
+        dataDir,
+        host,
+        port,
+        webRoot,
+        continuationTtl,
+        runtimeImage,
+        serviceMemoryLimit,
+        containers,
+        wait);
   }
 
   /**

@@ -14,11 +14,21 @@ import java.util.Set;
 /**
  * The optional config file: a JSON object or {@code key = value} lines ({@code #} comments). Keys:
  * {@code data-dir}, {@code listen}, {@code web-root}, {@code runtime-image}, {@code
- * service-memory-limit}. Unknown keys are an error, so typos show.
+ * service-memory-limit}, {@code bridge}, {@code subnet}, {@code nft-table}, {@code cgroup-prefix}.
+ * Unknown keys are an error, so typos show.
  */
 final class ConfigFile {
   static final Set<String> KEYS =
-      Set.of("data-dir", "listen", "web-root", "runtime-image", "service-memory-limit");
+      Set.of(
+          "data-dir",
+          "listen",
+          "web-root",
+          "runtime-image",
+          "service-memory-limit",
+          "bridge",
+          "subnet",
+          "nft-table",
+          "cgroup-prefix");
 
   private ConfigFile() {}
 
@@ -35,7 +45,7 @@ final class ConfigFile {
       if (!KEYS.contains(key)) {
         throw new ConfigException(
             ("config file %s: unknown key '%s' (known: data-dir, listen, web-root, runtime-image,"
-                    + " service-memory-limit)")
+                    + " service-memory-limit, bridge, subnet, nft-table, cgroup-prefix)")
                 .formatted(file, key));
       }
     }

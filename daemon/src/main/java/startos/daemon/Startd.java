@@ -7,8 +7,10 @@ import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,8 @@ import startos.auth.LocalAuthCookie;
 import startos.auth.LoginRateLimiter;
 import startos.auth.Sessions;
 import startos.container.ContainerException;
+import startos.container.HostClaim;
+import startos.container.HostNamespace;
 import startos.container.LxcBackend;
 import startos.container.LxcSettings;
 import startos.db.DbMethods;
@@ -56,6 +60,7 @@ public final class Startd implements AutoCloseable {
   private final Continuations continuations;
   private final HttpServer http;
   private final ServiceManager services;
+  private final Optional<HostClaim> claim;
 
   private Startd(
       Config config,
@@ -63,8 +68,10 @@ public final class Startd implements AutoCloseable {
       RpcRouter router,
       Continuations continuations,
       HttpServer http,
-      ServiceManager services) {
+      ServiceManager services,
+      Optional<HostClaim> claim) {
     this.config = config;
+    this.claim = claim;
     this.db = db;
     this.router = router;
     this.continuations = continuations;
@@ -80,6 +87,29 @@ public final class Startd implements AutoCloseable {
    */
   public static Startd start(Config config) {
     Path dataDir = prepareDataDir(config.dataDir());
+    // before anything is opened or removed: the containers of another startd must stay untouched
+    Optional<HostClaim> claim = claim(config.containers(), config.claimWait());
+    try {
+      return start(config, dataDir, claim);
+    } catch (RuntimeException e) {
+      claim.ifPresent(HostClaim::close);
+      throw e;
+    }
+  }
+
+  /** The machine-wide claim on the containers' names; empty where containers cannot run. */
+  private static Optional<HostClaim> claim(HostNamespace ns, Duration wait) {
+    try {
+      return Optional.of(HostClaim.acquire(ns, wait));
+    } catch (HostClaim.AccessDenied e) {
+      LOG.warn("containers are unavailable on this machine: {}", e.getMessage());
+      return Optional.empty();
+    } catch (ContainerException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  private static Startd start(Config config, Path dataDir, Optional<HostClaim> claim) {
     Path dbDir = dataDir.resolve("db");
     PatchDb db;
     try {
@@ -94,14 +124,15 @@ public final class Startd implements AutoCloseable {
           "cannot open the database in %s: %s (%s)".formatted(dbDir, message, advice), e);
     }
     try {
-      return assemble(config, dataDir, db);
+      return assemble(config, dataDir, db, claim);
     } catch (RuntimeException e) {
       db.close();
       throw e;
     }
   }
 
-  private static Startd assemble(Config config, Path dataDir, PatchDb db) {
+  private static Startd assemble(
+      Config config, Path dataDir, PatchDb db, Optional<HostClaim> claim) {
     InstantSource clock = InstantSource.system();
     AtomicReference<String> state = new AtomicReference<>("initializing");
     SetupState setup = () -> db.get(SETUP_COMPLETE_POINTER).map(JsonNode::asBoolean).orElse(false);
@@ -122,7 +153,8 @@ public final class Startd implements AutoCloseable {
     new ServerApi(db, dataDir).register(router);
     Notifications notifications = new Notifications(db);
     notifications.register(router);
-    ServiceManager services = services(config, dataDir, db, notifications, continuations);
+    ServiceManager services =
+        services(config, dataDir, db, notifications, continuations, claim.isPresent());
     services.register(router);
     Map<String, HttpServer.Page> pages = Map.of(InfoPage.PATH, () -> InfoPage.render(db));
 
@@ -165,26 +197,31 @@ public final class Startd implements AutoCloseable {
     LOG.info("startd listening on {} (data dir {})", http.url(), dataDir);
     // services come back in the background: a slow container must not hold the API hostage
     Thread.ofVirtual().name("services-start").start(() -> startServices(services));
-    return new Startd(config, db, router, continuations, http, services);
+    return new Startd(config, db, router, continuations, http, services, claim);
   }
 
   /**
    * The package lifecycle over real LXC. Leftovers of a crashed startd (mounts, containers, nft
-   * rules) are removed first; where containers cannot run (not root, no LXC) startd still serves
-   * and package methods answer with the backend's error.
+   * rules) are removed first, only under this startd's {@link HostClaim} ({@code claimed}); where
+   * containers cannot run (not root, no LXC) startd still serves and package methods answer with
+   * the backend's error.
    */
   private static ServiceManager services(
       Config config,
       Path dataDir,
       PatchDb db,
       Notifications notifications,
-      Continuations continuations) {
-    LxcSettings lxc = LxcSettings.defaults(dataDir.resolve("lxc"));
+      Continuations continuations,
+      boolean claimed) {
+    LxcSettings lxc =
+        LxcSettings.defaults(dataDir.resolve("lxc")).withNamespace(config.containers());
     LxcBackend backend = new LxcBackend(lxc);
-    try {
-      backend.cleanupAll();
-    } catch (ContainerException e) {
-      LOG.warn("containers are unavailable on this machine: {}", e.getMessage());
+    if (claimed) {
+      try {
+        backend.cleanupAll();
+      } catch (ContainerException e) {
+        LOG.warn("containers are unavailable on this machine: {}", e.getMessage());
+      }
     }
     Path image = config.effectiveRuntimeImage();
     if (!Files.isRegularFile(image)) {
@@ -273,6 +310,8 @@ public final class Startd implements AutoCloseable {
       http.close();
     } finally {
       db.close();
+      // last: the names stay ours until every container of ours is gone
+      claim.ifPresent(HostClaim::close);
     }
   }
 }

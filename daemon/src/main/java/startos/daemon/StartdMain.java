@@ -8,6 +8,9 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import startos.container.ContainerException;
+import startos.container.HostNamespace;
+import startos.container.Subnet;
 
 /** Entry point of {@code startd}. */
 @Command(
@@ -51,11 +54,37 @@ public final class StartdMain implements Callable<Integer> {
   String serviceMemoryLimit;
 
   @Option(
+      names = "--bridge",
+      paramLabel = "NAME",
+      description = "Bridge of the containers (default: startbr0).")
+  String bridge;
+
+  @Option(
+      names = "--subnet",
+      paramLabel = "CIDR",
+      description = "The bridge's address and prefix (default: 10.209.0.1/24).")
+  String subnet;
+
+  @Option(
+      names = "--nft-table",
+      paramLabel = "NAME",
+      description = "nftables table (ip family) of the NAT and port forwards (default: startos).")
+  String nftTable;
+
+  @Option(
+      names = "--cgroup-prefix",
+      paramLabel = "NAME",
+      description =
+          "Prefix of the containers' cgroups (default: startos). Bridge, subnet, table and prefix"
+              + " are this startd's alone: a second startd on any of them is refused.")
+  String cgroupPrefix;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description =
           "Config file: JSON or 'key = value' lines (data-dir, listen, web-root, runtime-image,"
-              + " service-memory-limit).")
+              + " service-memory-limit, bridge, subnet, nft-table, cgroup-prefix).")
   Path configFile;
 
   public static void main(String[] args) {
@@ -117,6 +146,32 @@ public final class StartdMain implements Callable<Integer> {
     return Config.of(dir, address)
         .withWebRoot(web)
         .withRuntimeImage(image)
-        .withServiceMemoryLimit(memory);
+        .withServiceMemoryLimit(memory)
+        .withContainers(namespace(file));
+  }
+
+  private HostNamespace namespace(Map<String, String> file) {
+    HostNamespace ns = HostNamespace.DEFAULT;
+    try {
+      String b = bridge != null ? bridge : file.get("bridge");
+      if (b != null) {
+        ns = ns.withBridge(b);
+      }
+      String net = subnet != null ? subnet : file.get("subnet");
+      if (net != null) {
+        ns = ns.withSubnet(Subnet.parse(net));
+      }
+      String table = nftTable != null ? nftTable : file.get("nft-table");
+      if (table != null) {
+        ns = ns.withNftTable(table);
+      }
+      String prefix = cgroupPrefix != null ? cgroupPrefix : file.get("cgroup-prefix");
+      if (prefix != null) {
+        ns = ns.withCgroupPrefix(prefix);
+      }
+    } catch (ContainerException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+    return ns;
   }
 }

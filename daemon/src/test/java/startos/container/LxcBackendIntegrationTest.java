@@ -28,6 +28,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import startos.daemon.Config;
+import startos.daemon.RunningDaemon;
+import startos.daemon.Startd;
+import startos.daemon.StartupException;
 
 /**
  * Real LXC containers from a busybox squashfs. Needs root and LXC; skipped otherwise. Uses its own
@@ -44,6 +48,7 @@ class LxcBackendIntegrationTest {
   private Path rootfsImage;
   private Path packageImage;
   private LxcSettings settings;
+  private HostClaim claim;
   private LxcBackend backend;
   private final List<String> measurements = new ArrayList<>();
 
@@ -64,6 +69,7 @@ class LxcBackendIntegrationTest {
         LxcSettings.defaults(work.resolve("lxc"))
             .withNetwork(BRIDGE, Subnet.parse("10.211.77.1/24"), TABLE)
             .withCgroups(CGROUP_PREFIX, Path.of("/sys/fs/cgroup"));
+    claim = HostClaim.acquire(settings.namespace(), Duration.ofMinutes(10));
     backend = new LxcBackend(settings);
     backend.cleanupAll();
   }
@@ -81,7 +87,11 @@ class LxcBackendIntegrationTest {
     if (backend == null) {
       return;
     }
-    backend.cleanupAll();
+    try {
+      backend.cleanupAll();
+    } finally {
+      claim.close();
+    }
     Path report = Path.of("target", "lxc-measurements.txt");
     Files.createDirectories(report.getParent());
     Files.write(report, measurements);
@@ -316,6 +326,60 @@ class LxcBackendIntegrationTest {
     assertThat(HostProbe.links(BRIDGE)).isEmpty();
     assertThat(afterCrash.containers()).isEmpty();
     assertThat(afterCrash.ip("crash-a")).as("addresses survive a crash").contains(a);
+  }
+
+  @Test
+  void aSecondStartdOnTheSameContainerNamesIsRefusedAndTouchesNothing() throws Exception {
+    backend.start(web("canary"));
+    int hostPort = freePort();
+    backend.forward(hostPort, backend.ip("canary").orElseThrow(), 80);
+    Path data = Files.createDirectories(work.resolve("second-data"));
+
+    // this test class holds the claim on its names, as a running startd does
+    Config same = Config.of(data, "127.0.0.1:0").withContainers(settings.namespace());
+    assertThatThrownBy(() -> Startd.start(same))
+        .isInstanceOf(StartupException.class)
+        .hasMessageStartingWith(
+            "another startd (pid "
+                + ProcessHandle.current().pid()
+                + ") already runs the containers on bridge "
+                + BRIDGE
+                + " (lock /run/startos/bridge-"
+                + BRIDGE
+                + ".lock)")
+        .hasMessageContaining("give this one its own --bridge, --subnet, --nft-table");
+    // any one shared name is enough to be refused
+    Config sameTable =
+        Config.of(data, "127.0.0.1:0")
+            .withContainers(RunningDaemon.TEST_CONTAINERS.withNftTable(TABLE));
+    assertThatThrownBy(() -> Startd.start(sameTable))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("already runs the containers on nft table ip " + TABLE);
+
+    assertThat(backend.state("canary")).isEqualTo(ContainerState.RUNNING);
+    assertThat(awaitHttp(hostPort, Duration.ofSeconds(10))).contains("hello");
+    assertThat(data.resolve("db")).as("the refused startd opened nothing").doesNotExist();
+  }
+
+  @Test
+  void aTestStartdOnItsOwnNamesLeavesAnotherStartdsContainerBridgeAndTableAlone() throws Exception {
+    backend.start(web("canary"));
+    int hostPort = freePort();
+    Inet4Address ip = backend.ip("canary").orElseThrow();
+    backend.forward(hostPort, ip, 80);
+    Path data = Files.createDirectories(work.resolve("test-startd-data"));
+
+    // what every suite daemon does at start and stop: clean up its own names only
+    try (RunningDaemon other = RunningDaemon.start(data)) {
+      assertThat(other.startd().config().containers().bridge()).isNotEqualTo(BRIDGE);
+    }
+
+    assertThat(backend.state("canary")).isEqualTo(ContainerState.RUNNING);
+    assertThat(HostProbe.links(BRIDGE)).as("the other startd's bridge").isNotEmpty();
+    assertThat(HostProbe.links(HostNetwork.vethName(ip))).as("its container's veth").isNotEmpty();
+    assertThat(HostProbe.nftTable(TABLE)).as("its port forward").contains(ip.getHostAddress());
+    assertThat(HostProbe.cgroupDirs(CGROUP_PREFIX + ".payload.canary")).isNotEmpty();
+    assertThat(awaitHttp(hostPort, Duration.ofSeconds(10))).contains("hello");
   }
 
   @Test

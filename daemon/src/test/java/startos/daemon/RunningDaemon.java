@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import startos.auth.Passwords;
+import startos.container.HostNamespace;
+import startos.container.Subnet;
 
 /** A real startd on a free loopback port over a temp data dir, with a small JSON-RPC client. */
 public final class RunningDaemon implements AutoCloseable {
@@ -25,8 +27,26 @@ public final class RunningDaemon implements AutoCloseable {
     this.startd = startd;
   }
 
+  /**
+   * The containers' names of the daemon tests' startds: their own, so a test never tears down the
+   * bridge, table or containers of a startd running on this machine.
+   */
+  public static final HostNamespace TEST_CONTAINERS =
+      new HostNamespace(
+          "sttestd0", Subnet.parse("10.214.1.1/24"), "startos_testd", "startos-testd");
+
+  /**
+   * The config of a test startd: loopback, a free port, {@link #TEST_CONTAINERS}, waiting its turn
+   * when a parallel test run holds them.
+   */
+  public static Config config(Path dataDir) {
+    return Config.of(dataDir, "127.0.0.1:0")
+        .withContainers(TEST_CONTAINERS)
+        .withClaimWait(Duration.ofMinutes(10));
+  }
+
   public static RunningDaemon start(Path dataDir) {
-    return start(Config.of(dataDir, "127.0.0.1:0"));
+    return start(config(dataDir));
   }
 
   public static RunningDaemon start(Config config) {

@@ -3,11 +3,17 @@ package startos.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import startos.container.HostNamespace;
+import startos.container.Subnet;
 
 class StartdMainTest {
   @TempDir Path tmp;
@@ -96,5 +102,87 @@ class StartdMainTest {
         new CommandLine(new StartdMain())
             .execute("--data-dir", file.toString(), "--listen", "127.0.0.1:0");
     assertThat(code).isEqualTo(1);
+  }
+
+  @Test
+  void theContainersNamesComeFromTheConfigFileOrTheFlags() throws Exception {
+    assertThat(parse().containers()).isEqualTo(HostNamespace.DEFAULT);
+    Path file =
+        Files.writeString(
+            tmp.resolve("names.conf"),
+            "bridge = devbr0\nsubnet = 10.77.0.1/24\nnft-table = startos_dev\n"
+                + "cgroup-prefix = startos-dev\n");
+    HostNamespace fromFile = parse("--config", file.toString()).containers();
+    assertThat(fromFile)
+        .isEqualTo(
+            new HostNamespace(
+                "devbr0", Subnet.parse("10.77.0.1/24"), "startos_dev", "startos-dev"));
+    assertThat(parse("--config", file.toString(), "--bridge", "otherbr0").containers().bridge())
+        .isEqualTo("otherbr0");
+    assertThatThrownBy(() -> parse("--nft-table", "no-dashes"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nft table name 'no-dashes'");
+    assertThatThrownBy(() -> parse("--subnet", "10.0.0.1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is not an IPv4 address with a prefix");
+  }
+
+  /**
+   * A real second startd process holds the names: this one refuses, names that process's pid, and
+   * leaves its data dir as it was.
+   */
+  @Test
+  void aStartdOnNamesAnotherStartdProcessHoldsIsRefusedWithThatProcesssPid() throws Exception {
+    HostNamespace names =
+        new HostNamespace("sttestd9", Subnet.parse("10.214.9.1/24"), "startos_testd9", "st-testd9");
+    Path otherData = Files.createDirectories(tmp.resolve("other"));
+    Process other =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                StartdMain.class.getName(),
+                "--data-dir",
+                otherData.toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--bridge",
+                names.bridge(),
+                "--subnet",
+                "10.214.9.1/24",
+                "--nft-table",
+                names.nftTable(),
+                "--cgroup-prefix",
+                names.cgroupPrefix())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      StringBuilder seen = new StringBuilder();
+      while ((line = out.readLine()) != null && !line.startsWith("startd is running")) {
+        seen.append(line).append('\n');
+      }
+      assertThat(line).as("the other startd started: " + seen).isNotNull();
+
+      Path data = tmp.resolve("data");
+      assertThatThrownBy(() -> Startd.start(Config.of(data, "127.0.0.1:0").withContainers(names)))
+          .isInstanceOf(StartupException.class)
+          .hasMessageStartingWith(
+              "another startd (pid "
+                  + other.pid()
+                  + ") already runs the containers on bridge sttestd9");
+      assertThat(data.resolve("db")).doesNotExist();
+    } finally {
+      other.destroy();
+      other.waitFor(30, TimeUnit.SECONDS);
+      other.destroyForcibly();
+    }
+    // the names are free again once the holder is gone
+    try (RunningDaemon next =
+        RunningDaemon.start(Config.of(tmp.resolve("next"), "127.0.0.1:0").withContainers(names))) {
+      assertThat(next.startd().config().containers()).isEqualTo(names);
+    }
   }
 }

@@ -38,7 +38,7 @@ class StartupTest {
   @Test
   void aDataDirThatIsAFileIsAClearError() throws Exception {
     Path file = Files.writeString(tmp.resolve("not-a-dir"), "keep me");
-    assertThatThrownBy(() -> Startd.start(Config.of(file, "127.0.0.1:0")))
+    assertThatThrownBy(() -> Startd.start(RunningDaemon.config(file)))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("exists but is not a directory");
     assertThat(Files.readString(file)).isEqualTo("keep me");
@@ -47,7 +47,7 @@ class StartupTest {
   @Test
   void aDataDirThatCannotBeCreatedIsAClearError() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
-    assertThatThrownBy(() -> Startd.start(Config.of(file.resolve("data"), "127.0.0.1:0")))
+    assertThatThrownBy(() -> Startd.start(RunningDaemon.config(file.resolve("data"))))
         .isInstanceOf(StartupException.class)
         .hasMessageStartingWith("cannot create the data directory");
   }
@@ -55,7 +55,7 @@ class StartupTest {
   @Test
   void anUnwritableDataDirIsAClearError() {
     // /proc/1 exists and is a directory no one can create files in, root included
-    assertThatThrownBy(() -> Startd.start(Config.of(Path.of("/proc/1"), "127.0.0.1:0")))
+    assertThatThrownBy(() -> Startd.start(RunningDaemon.config(Path.of("/proc/1"))))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("is not writable");
   }
@@ -68,7 +68,8 @@ class StartupTest {
     }
     Map<String, String> before = snapshot(data);
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      assertThatThrownBy(() -> Startd.start(Config.of(data, "127.0.0.1:" + taken.getLocalPort())))
+      assertThatThrownBy(
+              () -> Startd.start(RunningDaemon.config(data).withPort(taken.getLocalPort())))
           .isInstanceOf(StartupException.class)
           .hasMessage(
               "cannot listen on 127.0.0.1:%d: the port is already in use"
@@ -89,7 +90,7 @@ class StartupTest {
       }
     }
     Map<String, String> before = snapshot(data);
-    assertThatThrownBy(() -> Startd.start(Config.of(data, "127.0.0.1:0")))
+    assertThatThrownBy(() -> Startd.start(RunningDaemon.config(data)))
         .isInstanceOf(StartupException.class)
         .hasMessageStartingWith("cannot open the database in " + data.resolve("db"))
         .hasMessageContaining("nothing was changed");

@@ -62,7 +62,7 @@ class SideloadIntegrationTest {
     daemon = RunningDaemon.start(dataDir).completeSetup();
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
     cookie = daemon.login();
-    // the service manager startd wires itself (real LxcBackend, default bridge and nft table)
+    // the service manager startd wires itself (real LxcBackend on the test daemons' own names)
     manager = daemon.startd().services();
   }
 

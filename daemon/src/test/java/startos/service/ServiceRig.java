@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.function.UnaryOperator;
+import startos.container.HostClaim;
 import startos.container.LxcBackend;
 import startos.container.LxcSettings;
 import startos.container.Subnet;
@@ -31,6 +32,7 @@ import startos.ssl.CertStore;
 final class ServiceRig implements AutoCloseable {
   private final Path work;
   private final Path dataDir;
+  private final HostClaim claim;
   private final LxcBackend backend;
   private final Continuations continuations;
   private final ServiceSettings settings;
@@ -65,24 +67,28 @@ final class ServiceRig implements AutoCloseable {
     Path dataDir = work.resolve("data");
     Files.createDirectories(dataDir);
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
-    LxcBackend backend =
-        new LxcBackend(
-            LxcSettings.defaults(dataDir.resolve("lxc"))
-                .withNetwork(bridge, Subnet.parse(gateway + "/24"), table)
-                .withCgroups(cgroupPrefix, Path.of("/sys/fs/cgroup")));
+    LxcSettings lxc =
+        LxcSettings.defaults(dataDir.resolve("lxc"))
+            .withNetwork(bridge, Subnet.parse(gateway + "/24"), table)
+            .withCgroups(cgroupPrefix, Path.of("/sys/fs/cgroup"));
+    // held until close, as startd holds it: another run of this test waits its turn
+    HostClaim claim = HostClaim.acquire(lxc.namespace(), Duration.ofMinutes(10));
+    LxcBackend backend = new LxcBackend(lxc);
     backend.cleanupAll();
     ServiceSettings settings =
         tune.apply(
             ServiceSettings.defaults(dataDir, TestPackages.RUNTIME_IMAGE)
                 .withOsIp(gateway)
                 .withStopTimeout(Duration.ofSeconds(5)));
-    ServiceRig rig = new ServiceRig(work, dataDir, backend, settings);
+    ServiceRig rig = new ServiceRig(work, dataDir, claim, backend, settings);
     rig.openDaemon();
     return rig;
   }
 
-  private ServiceRig(Path work, Path dataDir, LxcBackend backend, ServiceSettings settings) {
+  private ServiceRig(
+      Path work, Path dataDir, HostClaim claim, LxcBackend backend, ServiceSettings settings) {
     this.work = work;
+    this.claim = claim;
     this.dataDir = dataDir;
     this.backend = backend;
     this.settings = settings;
@@ -174,9 +180,13 @@ final class ServiceRig implements AutoCloseable {
 
   @Override
   public void close() {
-    closeDaemon();
-    backend.cleanupAll();
-    continuations.close();
-    PackageLayout.deleteTree(work);
+    try {
+      closeDaemon();
+      backend.cleanupAll();
+      continuations.close();
+      PackageLayout.deleteTree(work);
+    } finally {
+      claim.close();
+    }
   }
 }
