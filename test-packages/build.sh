@@ -5,7 +5,7 @@
 # Idempotent, and quick when nothing changed. Packing into .s9pk is done by our start-cli (README.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-PACKAGES=(hello-world init-fails crasher dep-watcher slow-init)
+PACKAGES=(hello-world init-fails crasher dep-watcher slow-init hostile)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 BIN=node_modules/.bin
 
@@ -57,13 +57,27 @@ if [ -n "$rebuilt" ]; then
 fi
 
 # 3. image root filesystems: /bin/busybox plus one symlink per applet
+
+# hostile's image carries a block device node of the disk holding this host's root filesystem, as a
+# hostile S9PK can (mksquashfs keeps device nodes): the host must never let the package open it.
+hostile_device_node() {
+  local dev
+  dev=$(mountpoint -d /) # major:minor of the root filesystem's device
+  if [ "$(id -u)" != 0 ]; then
+    log "not root: $1/hostdisk (block device $dev) not made; the hostile e2e test will say so"
+    return 0
+  fi
+  mknod "$1/hostdisk" b "${dev%%:*}" "${dev##*:}"
+  chmod 0666 "$1/hostdisk"
+}
 if [ ! -x "$BUSYBOX" ]; then
   echo "test-packages: $BUSYBOX not found; install it with: apt-get install busybox-static" >&2
   exit 1
 fi
 for pkg in "${PACKAGES[@]}"; do
   rootfs=$pkg/build/image-busybox
-  if [ -f "$rootfs/.done" ] && cmp -s "$BUSYBOX" "$rootfs/bin/busybox"; then
+  if [ -f "$rootfs/.done" ] && cmp -s "$BUSYBOX" "$rootfs/bin/busybox" &&
+    { [ "$pkg" != hostile ] || [ -b "$rootfs/hostdisk" ] || [ "$(id -u)" != 0 ]; }; then
     continue
   fi
   log "image root filesystem $rootfs"
@@ -76,6 +90,9 @@ for pkg in "${PACKAGES[@]}"; do
   done
   printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
   printf 'root:x:0:\n' >"$rootfs/etc/group"
+  if [ "$pkg" = hostile ]; then
+    hostile_device_node "$rootfs"
+  fi
   touch "$rootfs/.done"
 done
 log "up to date"

@@ -10,6 +10,7 @@ const expected = [
   ['crasher/javascript/index.js', 'crasher', '1.0.0:0'],
   ['dep-watcher/javascript/index.js', 'dep-watcher', '1.0.0:0'],
   ['slow-init/javascript/index.js', 'slow-init', '1.0.0:0'],
+  ['hostile/javascript/index.js', 'hostile', '1.0.0:0'],
 ]
 let failed = false
 for (const [file, id, version] of expected) {
