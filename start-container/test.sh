@@ -224,5 +224,41 @@ ms=$((($(date +%s%N) - s) / 1000000))
 timeout 20 unshare --pid --fork --kill-child "$CI" -- /bin/sh -c 'exit 3' 2>/dev/null
 expect "container-init passes the runtime's exit code through" "3" "$?"
 
+# --- host-mount (on the host; the package plants symlinks on both sides) ---
+HM="$HERE/build/host-mount"
+V="$T/hm/volumes"
+S="$T/hm/subcontainers"
+C="$T/hm/canary"
+mkdir -p "$V/main/www" "$S/GUID" "$C"
+echo hello >"$V/main/www/index.html"
+echo '{}' >"$V/main/config.json"
+echo secret >"$C/shadow"
+ln -s "$C" "$V/evil"
+ln -s "$C" "$S/GUID/link"
+mkfifo "$V/main/pipe"
+hm_mounts() { awk -v t="$T/hm" 'index($5, t) == 1' /proc/self/mountinfo | wc -l; }
+"$HM" --read-only "$V" main/www "$S" GUID/srv/www
+expect "host-mount binds a directory and creates the mount point" "hello" "$(cat "$S/GUID/srv/www/index.html")"
+echo x 2>/dev/null >"$S/GUID/srv/www/new"
+expect "a --read-only mount is read-only" "1" "$?"
+expect "the mount is nosuid,nodev" "2" "$(findmnt -no OPTIONS --mountpoint "$S/GUID/srv/www" | tr , '\n' | grep -cx 'nosuid\|nodev')"
+"$HM" "$V" main/config.json "$S" GUID/etc/app.json
+expect "host-mount binds a file onto a file it creates" "{}" "$(cat "$S/GUID/etc/app.json")"
+before=$(hm_mounts)
+"$HM" "$V" evil "$S" GUID/data 2>"$T/err"
+expect "a volume root that is a symlink is refused" "4" "$?"
+grep -q "source evil is a symlink" "$T/err" && ok "the refusal names the symlink" || bad "symlink message: $(cat "$T/err")"
+"$HM" "$V" main "$S" GUID/link/deeper 2>"$T/err"
+expect "a mount point through a symlink is refused" "4" "$?"
+[ ! -e "$C/deeper" ] && ok "nothing is created where the planted symlink points" || bad "host-mount created $C/deeper"
+"$HM" "$V" main/pipe "$S" GUID/p 2>/dev/null
+expect "a FIFO is not mounted" "4" "$?"
+"$HM" "$V" main/nope "$S" GUID/x 2>/dev/null
+expect "a missing source exits 3" "3" "$?"
+"$HM" "$V" main "$S" NOPE/x 2>/dev/null
+expect "the first target component is never created" "3 no" "$? $([ -e "$S/NOPE" ] && echo yes || echo no)"
+expect "refused mounts leave the mount table alone" "$before" "$(hm_mounts)"
+expect "the canary is intact" "secret" "$(cat "$C/shadow")"
+
 echo "start-container: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -1,6 +1,7 @@
 package startos.container;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import startos.hostfs.SafeTree;
 
 /**
  * A container's root and images on the host: the squashfs lower layer, the overlay with its own
@@ -197,12 +198,11 @@ final class HostMounts {
       throw new ContainerException(
           "refusing to delete " + dir + " while " + mounted.get(0) + " is still mounted");
     }
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new ContainerException("cannot delete " + dir + ": " + e.getMessage(), e);
+    try {
+      // the container's root owns what is in there: never follow its symlinks
+      SafeTree.delete(dir);
+    } catch (UncheckedIOException e) {
+      throw new ContainerException(e.getMessage(), e);
     }
   }
 

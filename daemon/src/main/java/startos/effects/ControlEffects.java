@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,11 +25,13 @@ final class ControlEffects {
   private final PatchDb db;
   private final ServiceHost host;
   private final Watches watches;
+  private final DataVersions dataVersions;
 
   ControlEffects(PatchDb db, ServiceHost host, Watches watches) {
     this.db = db;
     this.host = host;
     this.watches = watches;
+    this.dataVersions = new DataVersions(db, host::volumesDir);
   }
 
   void register(EffectTable t) {
@@ -131,11 +128,10 @@ final class ControlEffects {
     t.register(
         "set-data-version",
         c -> {
-          Optional<String> version = c.params().optionalString("version");
-          writeDataVersion(c.packageId(), version);
+          dataVersions.write(c.packageId(), c.params().optionalString("version"));
           return NODES.nullNode();
         });
-    t.register("get-data-version", c -> text(readDataVersion(c.packageId())));
+    t.register("get-data-version", c -> text(dataVersions.read(c.packageId())));
     t.register(
         "clear-callbacks",
         c -> {
@@ -266,6 +262,9 @@ final class ControlEffects {
       throw new RpcException(
           ErrorKind.NOT_FOUND, "package " + pkg + " has no volume named " + volume);
     }
+    if (!pkg.equals(c.packageId())) {
+      requireDeclaredDependency(c.packageId(), pkg, volume);
+    }
     if (!pkg.equals(c.packageId()) && !readOnly) {
       throw new RpcException(
           ErrorKind.AUTHORIZATION,
@@ -275,9 +274,34 @@ final class ControlEffects {
               + pkg
               + " can only be mounted read-only by another package");
     }
-    Path source = VolumePaths.resolve(host.volumesDir(pkg).resolve(volume), subpath);
-    host.mount(c.packageId(), source, location, readOnly);
+    host.mount(c.packageId(), pkg, VolumePaths.relative(volume, subpath), location, readOnly);
     return NODES.textNode(location);
+  }
+
+  /**
+   * Another package's volume is readable only by a package that declares it in its manifest's
+   * {@code dependencies} (the manifest of the version running now, an update's new one included).
+   */
+  private void requireDeclaredDependency(String caller, String owner, String volume) {
+    JsonNode entry = db.get(PackageData.pointer(caller)).orElse(NODES.missingNode());
+    JsonNode info = entry.path("stateInfo");
+    JsonNode running =
+        info.path("installingInfo").path("newManifest").isObject()
+            ? info.path("installingInfo").path("newManifest")
+            : info.path("manifest");
+    if (!running.path("dependencies").has(owner)) {
+      throw new RpcException(
+          ErrorKind.AUTHORIZATION,
+          "the volume "
+              + volume
+              + " of "
+              + owner
+              + " can only be mounted by a package that declares "
+              + owner
+              + " as a dependency in its manifest; "
+              + caller
+              + " does not");
+    }
   }
 
   private static List<String> hostnames(EffectCall c) {
@@ -295,35 +319,6 @@ final class ControlEffects {
           "parameter 'algorithm' must be \"ecdsa\" or \"ed25519\", got \"" + a + "\"");
     }
     return a;
-  }
-
-  private Path versionFile(String packageId) {
-    return host.volumesDir(packageId).resolve(".version");
-  }
-
-  private void writeDataVersion(String packageId, Optional<String> version) {
-    Path file = versionFile(packageId);
-    try {
-      if (version.isEmpty()) {
-        Files.deleteIfExists(file);
-      } else {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, version.get() + "\n", StandardCharsets.UTF_8);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the data version of " + packageId, e);
-    }
-  }
-
-  private Optional<String> readDataVersion(String packageId) {
-    Path file = versionFile(packageId);
-    try {
-      return Files.exists(file)
-          ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip())
-          : Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the data version of " + packageId, e);
-    }
   }
 
   private static JsonNode text(Optional<String> value) {

@@ -23,10 +23,11 @@ public interface ServiceHost {
   void destroyFs(String packageId, String guid);
 
   /**
-   * Makes {@code source} (already checked to stay inside a volume) visible read-only or read-write
-   * at {@code location} inside the package's container.
+   * Binds {@code volumePath} ({@code <volumeId>[/<subpath>]}, already checked to be relative and
+   * free of {@code ..}) of {@code owner}'s volumes read-only or read-write at {@code location} in
+   * one of {@code packageId}'s subcontainers; a symlink on either side is refused.
    */
-  void mount(String packageId, Path source, String location, boolean readOnly);
+  void mount(String packageId, String owner, String volumePath, String location, boolean readOnly);
 
   /** The host directory holding an installed package's volumes, one subdirectory each. */
   Path volumesDir(String packageId);

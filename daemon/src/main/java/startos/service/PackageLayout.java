@@ -1,12 +1,7 @@
 package startos.service;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import startos.hostfs.SafeTree;
 
 /** Where one package's files live on the host: {@code <data-dir>/packages/<id>}. */
 public record PackageLayout(Path dir) {
@@ -71,17 +66,11 @@ public record PackageLayout(Path dir) {
     return console().resolve("console.log");
   }
 
-  /** Deletes a tree without following symlinks (callers unmount first). */
+  /**
+   * Deletes a tree the package may own without following its symlinks ({@link SafeTree}); callers
+   * unmount first.
+   */
   public static void deleteTree(Path root) {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
-    }
+    SafeTree.delete(root);
   }
 }

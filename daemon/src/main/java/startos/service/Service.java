@@ -33,6 +33,7 @@ import startos.effects.EffectServer;
 import startos.effects.EffectTable;
 import startos.effects.PackageData;
 import startos.effects.Watches;
+import startos.hostfs.HostMount;
 import startos.install.InstallProgress;
 import startos.logs.ServiceLog;
 import startos.patchdb.PatchDb;
@@ -588,8 +589,14 @@ public final class Service {
     PackageLayout.deleteTree(layout.layers().resolve(guid));
   }
 
-  /** Binds a host path into a subcontainer (the only place the host can reach while running). */
-  void mount(Path source, String location, boolean readOnly) {
+  /**
+   * Binds {@code volumePath} below {@code volumes} (a package's volumes directory) at {@code
+   * location} in one of this package's subcontainers, the only place the host can reach while it
+   * runs. Both sides belong to packages, so {@link HostMount} resolves them without following any
+   * symlink and attaches the mount by file descriptor, nosuid,nodev and read-only before it becomes
+   * visible when asked.
+   */
+  void mount(Path volumes, String owner, String volumePath, String location, boolean readOnly) {
     String prefix = "/media/startos/subcontainers/";
     Path normalized = Path.of(location).normalize();
     if (!location.startsWith(prefix)
@@ -602,14 +609,19 @@ public final class Service {
               + "<guid>/...), got "
               + location);
     }
-    Path target =
-        SubcontainerBind.mountPoint(
-            layout.subcontainers(),
-            Path.of(normalized.toString().substring(prefix.length())),
-            !Files.isDirectory(source),
-            location);
-    // staging under the package dir: a crash mid-mount leaves nothing startd's cleanup misses
-    SubcontainerBind.bind(source, target, readOnly, layout.dir().resolve("mount-staging"));
+    String target = normalized.toString().substring(prefix.length());
+    if (Path.of(target).getNameCount() < 2) {
+      throw new RpcException(
+          ErrorKind.INVALID_REQUEST,
+          "mount location " + location + " refused: it must name a path inside a subcontainer");
+    }
+    HostMount.bind(
+        volumes,
+        volumePath,
+        layout.subcontainers(),
+        target,
+        readOnly,
+        "mount of " + owner + "'s volume path " + volumePath + " at " + location);
   }
 
   void fireCallback(long callbackId, JsonNode args) {

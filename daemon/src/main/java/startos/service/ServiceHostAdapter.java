@@ -84,8 +84,11 @@ final class ServiceHostAdapter implements ServiceHost {
   }
 
   @Override
-  public void mount(String packageId, Path source, String location, boolean readOnly) {
-    tables.require(packageId).mount(source, location, readOnly);
+  public void mount(
+      String packageId, String owner, String volumePath, String location, boolean readOnly) {
+    tables
+        .require(packageId)
+        .mount(settings.layout(owner).volumes(), owner, volumePath, location, readOnly);
   }
 
   @Override
