@@ -14,8 +14,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import startos.rpc.ProtocolException;
@@ -37,35 +39,53 @@ public final class EffectServer implements AutoCloseable {
   private final Path socket;
   private final EffectTable table;
   private final ServerSocketChannel server;
+  private final LongPredicate peerAllowed;
   private final Thread acceptor;
   private volatile boolean closed;
 
-  private EffectServer(String packageId, Path socket, EffectTable table, ServerSocketChannel ch) {
+  private EffectServer(
+      String packageId,
+      Path socket,
+      EffectTable table,
+      ServerSocketChannel ch,
+      LongPredicate peerAllowed) {
     this.packageId = packageId;
     this.socket = socket;
     this.table = table;
     this.server = ch;
+    this.peerAllowed = peerAllowed;
     this.acceptor =
         Thread.ofPlatform().daemon().name("effects-" + packageId).start(this::acceptLoop);
   }
 
   /**
    * Binds {@code socket} (replacing a stale file) and hands it to {@code ownerUid} so an idmapped
-   * container's root can connect; a negative uid keeps root as owner.
+   * container's root can connect; a negative uid keeps root as owner. Only peers whose host uid is
+   * root's or passes {@code peerAllowed} (the package's mapped ids) are answered.
+   *
+   * <p>The socket's directory is the package's: the stale entry is unlinked (never followed) and
+   * the new socket's owner is changed without following a symlink swapped in after the bind.
    */
-  public static EffectServer start(String packageId, Path socket, int ownerUid, EffectTable table) {
+  public static EffectServer start(
+      String packageId, Path socket, int ownerUid, LongPredicate peerAllowed, EffectTable table) {
     try {
       Files.deleteIfExists(socket);
       ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       ch.bind(UnixDomainSocketAddress.of(socket));
       if (ownerUid >= 0) {
-        Files.setAttribute(socket, "unix:uid", ownerUid);
-        Files.setAttribute(socket, "unix:gid", ownerUid);
+        Files.setAttribute(socket, "unix:uid", ownerUid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(socket, "unix:gid", ownerUid, LinkOption.NOFOLLOW_LINKS);
       }
-      return new EffectServer(packageId, socket, table, ch);
+      return new EffectServer(
+          packageId, socket, table, ch, uid -> uid == 0 || peerAllowed.test(uid));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@link #start(String, Path, int, LongPredicate, EffectTable)} answering root only (tests). */
+  public static EffectServer start(String packageId, Path socket, int ownerUid, EffectTable table) {
+    return start(packageId, socket, ownerUid, uid -> false, table);
   }
 
   public Path socket() {
@@ -76,6 +96,10 @@ public final class EffectServer implements AutoCloseable {
     while (!closed) {
       try {
         SocketChannel client = server.accept();
+        if (!PeerUid.matches(client, peerAllowed)) {
+          refuse(client);
+          continue;
+        }
         Thread.ofVirtual().name("effect-" + packageId).start(() -> serve(client));
       } catch (IOException e) {
         if (!closed) {
@@ -83,6 +107,18 @@ public final class EffectServer implements AutoCloseable {
         }
         return;
       }
+    }
+  }
+
+  private void refuse(SocketChannel client) {
+    LOG.warn(
+        "host.sock of {}: refused a connection from uid {}, outside the package's ids",
+        packageId,
+        PeerUid.of(client));
+    try {
+      client.close();
+    } catch (IOException e) {
+      LOG.debug("closing a refused connection: {}", e.getMessage());
     }
   }
 

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,13 +28,28 @@ import org.slf4j.LoggerFactory;
  * One service's log: lines from its container console (the runtime, the package and its daemons)
  * and from startd about it, each stamped with the time it arrived and the boot id, kept as JSON
  * lines in {@code <data-dir>/logs/<id>/log.jsonl}. Thread-safe.
+ *
+ * <p>Bounded, because the package decides what it prints: a line keeps at most {@link #MAX_LINE}
+ * bytes (the rest is dropped and counted in a marker), and once {@code log.jsonl} passes {@link
+ * #MAX_FILE} it becomes {@code log.1.jsonl} (replacing the one before), so a service's log takes at
+ * most about twice that on disk. The console file is cut back to empty once the tailer has read
+ * past {@link #MAX_CONSOLE}; a line written at that very instant can be lost.
  */
 public final class ServiceLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceLog.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_LINE = 64 * 1024;
+
+  /** Longest line kept, in bytes of UTF-8 (startd's own lines in chars). */
+  public static final int MAX_LINE = 16 * 1024;
+
+  /** Size at which {@code log.jsonl} is rotated to {@code log.1.jsonl}. */
+  public static final long MAX_FILE = 10L << 20;
+
+  /** How much of the console file is read before it is truncated. */
+  public static final long MAX_CONSOLE = 8L << 20;
 
   private final Path file;
+  private final Path previous;
   private final String bootId;
   private final List<Consumer<LogEntry>> followers = new CopyOnWriteArrayList<>();
   private long count;
@@ -38,16 +57,15 @@ public final class ServiceLog implements AutoCloseable {
 
   public ServiceLog(Path dir, String bootId) {
     this.file = dir.resolve("log.jsonl");
+    this.previous = dir.resolve("log.1.jsonl");
     this.bootId = bootId;
     try {
       Files.createDirectories(dir);
-      try (var lines =
-          Files.exists(file) ? Files.lines(file) : java.util.stream.Stream.<String>empty()) {
-        count = lines.count();
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the log in " + dir, e);
     }
+    List<LogEntry> all = readAll(Optional.empty());
+    count = all.isEmpty() ? 0 : all.get(all.size() - 1).cursor();
   }
 
   /** The running system's boot id ({@code /proc/sys/kernel/random/boot_id}). */
@@ -64,13 +82,30 @@ public final class ServiceLog implements AutoCloseable {
   }
 
   /** Appends one line now. */
-  public synchronized LogEntry append(String message) {
-    String text = message.length() > MAX_LINE ? message.substring(0, MAX_LINE) : message;
+  public LogEntry append(String message) {
+    return write(
+        message.length() > MAX_LINE
+            ? message.substring(0, MAX_LINE) + truncated(message.length() - MAX_LINE, "characters")
+            : message);
+  }
+
+  /** Appends a line already cut to its bound. */
+  private synchronized LogEntry write(String text) {
     LogEntry entry = new LogEntry(count + 1, Instant.now(), text, bootId);
+    try {
+      if (Files.size(file) >= MAX_FILE) {
+        Files.move(file, previous, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (NoSuchFileException e) {
+      // the first line
+    } catch (IOException e) {
+      LOG.warn("cannot rotate {}: {}", file, e.getMessage());
+    }
     try (BufferedWriter w =
         Files.newBufferedWriter(
             file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-      w.write(entry.toJson().toString());
+      // the cursor is stored: after a rotation line numbers no longer tell it
+      w.write(entry.toJson().put("cursor", entry.cursor()).toString());
       w.write('\n');
     } catch (IOException e) {
       LOG.warn("cannot write to {}: {}", file, e.getMessage());
@@ -113,38 +148,52 @@ public final class ServiceLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Copies the console file's new lines into the log every 100 ms. The file is the package's to
+   * write, so it is only ever opened without following a symlink, only read when it is a regular
+   * file, and lines are cut at {@link #MAX_LINE} bytes as they arrive.
+   */
   private void tailLoop(Path console) {
     long offset = 0;
-    StringBuilder partial = new StringBuilder();
-    byte[] buf = new byte[64 * 1024];
+    LineSplitter lines = new LineSplitter(this::write);
+    ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
     boolean stopping = false;
+    boolean warned = false;
     while (true) {
       try {
-        if (Files.exists(console)) {
-          try (RandomAccessFile raf = new RandomAccessFile(console.toFile(), "r")) {
-            if (raf.length() < offset) {
+        if (Files.exists(console, LinkOption.NOFOLLOW_LINKS)) {
+          if (!Files.isRegularFile(console, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("it is not a regular file");
+          }
+          try (FileChannel ch =
+              FileChannel.open(
+                  console,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() < offset) {
               offset = 0;
             }
-            raf.seek(offset);
+            ch.position(offset);
             int n;
-            while ((n = raf.read(buf)) > 0) {
+            while ((n = ch.read(buf.clear())) > 0) {
               offset += n;
-              partial.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-              int nl;
-              while ((nl = partial.indexOf("\n")) >= 0) {
-                append(partial.substring(0, nl));
-                partial.delete(0, nl + 1);
-              }
+              lines.feed(buf.array(), n);
+            }
+            if (offset >= MAX_CONSOLE) {
+              ch.truncate(0);
+              offset = 0;
             }
           }
         }
       } catch (IOException e) {
-        LOG.debug("reading {}: {}", console, e.getMessage());
+        if (!warned) {
+          warned = true;
+          append("startd: not reading the console file " + console + ": " + e.getMessage());
+        }
       }
       if (stopping || tailer != Thread.currentThread()) {
-        if (!partial.isEmpty()) {
-          append(partial.toString());
-        }
+        lines.flush();
         return;
       }
       try {
@@ -155,38 +204,53 @@ public final class ServiceLog implements AutoCloseable {
     }
   }
 
+  static String truncated(long dropped, String unit) {
+    return " [startd: line truncated, " + dropped + " more " + unit + " dropped]";
+  }
+
+  /** Cuts a byte stream into lines of at most {@link #MAX_LINE} bytes. Not thread-safe. */
+  static final class LineSplitter {
+    private final Consumer<String> out;
+    private final byte[] line = new byte[MAX_LINE];
+    private int length;
+    private long dropped;
+
+    LineSplitter(Consumer<String> out) {
+      this.out = out;
+    }
+
+    void feed(byte[] bytes, int n) {
+      for (int i = 0; i < n; i++) {
+        byte b = bytes[i];
+        if (b == '\n') {
+          flush();
+        } else if (length < MAX_LINE) {
+          line[length++] = b;
+        } else {
+          dropped++;
+        }
+      }
+    }
+
+    /** Emits what is pending as a line (nothing when empty). */
+    void flush() {
+      if (length == 0 && dropped == 0) {
+        return;
+      }
+      String text = new String(line, 0, length, StandardCharsets.UTF_8);
+      out.accept(dropped == 0 ? text : text + truncated(dropped, "bytes"));
+      length = 0;
+      dropped = 0;
+    }
+  }
+
   /**
    * Reads up to {@code limit} entries: the newest when there is no cursor, else those just before
    * (or after) the cursor. Only entries of {@code boot} when given.
    */
   public synchronized List<LogEntry> read(
       int limit, Optional<Long> cursor, boolean before, Optional<String> boot) {
-    List<LogEntry> all = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return all;
-    }
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      long[] n = {0};
-      lines.forEachOrdered(line -> {
-        n[0]++;
-        try {
-          JsonNode o = JSON.readTree(line);
-          LogEntry e =
-              new LogEntry(
-                  n[0],
-                  Instant.parse(o.path("timestamp").asText()),
-                  o.path("message").asText(),
-                  o.path("bootId").asText());
-          if (boot.isEmpty() || boot.get().equals(e.bootId())) {
-            all.add(e);
-          }
-        } catch (IOException | RuntimeException ex) {
-          // a torn last line after a crash: skip it
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    List<LogEntry> all = readAll(boot);
     List<LogEntry> selected;
     if (cursor.isEmpty()) {
       selected = all.subList(Math.max(0, all.size() - limit), all.size());
@@ -197,6 +261,40 @@ public final class ServiceLog implements AutoCloseable {
       selected = all.stream().filter(e -> e.cursor() > cursor.get()).limit(limit).toList();
     }
     return List.copyOf(selected);
+  }
+
+  /** Every kept entry, oldest first: the rotated file, then the current one. */
+  private List<LogEntry> readAll(Optional<String> boot) {
+    List<LogEntry> all = new ArrayList<>();
+    long[] n = {0};
+    for (Path f : List.of(previous, file)) {
+      if (!Files.exists(f)) {
+        continue;
+      }
+      try (var lines = Files.lines(f, StandardCharsets.UTF_8)) {
+        lines.forEachOrdered(line -> {
+          try {
+            JsonNode o = JSON.readTree(line);
+            // lines written before cursors were stored count from 1
+            n[0] = o.path("cursor").canConvertToLong() ? o.get("cursor").asLong() : n[0] + 1;
+            LogEntry e =
+                new LogEntry(
+                    n[0],
+                    Instant.parse(o.path("timestamp").asText()),
+                    o.path("message").asText(),
+                    o.path("bootId").asText());
+            if (boot.isEmpty() || boot.get().equals(e.bootId())) {
+              all.add(e);
+            }
+          } catch (IOException | RuntimeException ex) {
+            // a torn last line after a crash: skip it
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + f, e);
+      }
+    }
+    return all;
   }
 
   /** Calls {@code follower} with every entry appended from now on; close to stop. */

@@ -13,17 +13,21 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import startos.effects.PeerUid;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
@@ -54,18 +58,42 @@ final class RuntimeClient implements AutoCloseable {
   /**
    * Waits up to {@code timeout} for the runtime to listen on {@code socket}, then connects; {@code
    * onClosed} runs when the runtime closes the connection (not when {@link #close} does).
+   *
+   * <p>The socket's directory is the package's, which could put a symlink to any host socket there:
+   * only a socket (not a link) is connected to, and the connection is kept only when the process
+   * listening runs as one of the package's own ids ({@code peerAllowed}, checked with SO_PEERCRED),
+   * before a single byte is sent.
    */
-  static RuntimeClient connect(String packageId, Path socket, Duration timeout, Runnable onClosed) {
+  static RuntimeClient connect(
+      String packageId,
+      Path socket,
+      LongPredicate peerAllowed,
+      Duration timeout,
+      Runnable onClosed) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    IOException last = null;
+    String last = "";
     while (System.nanoTime() < deadline) {
-      if (Files.exists(socket)) {
+      if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
         try {
+          if (!isSocket(socket)) {
+            throw new IOException(socket + " is not a socket");
+          }
           SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
           ch.connect(UnixDomainSocketAddress.of(socket));
-          return new RuntimeClient(packageId, ch, onClosed);
+          OptionalLong peer = PeerUid.of(ch);
+          if (peer.isPresent() && peerAllowed.test(peer.getAsLong())) {
+            return new RuntimeClient(packageId, ch, onClosed);
+          }
+          ch.close();
+          throw new RpcException(
+              ErrorKind.AUTHORIZATION,
+              "service.sock of "
+                  + packageId
+                  + " leads to a process of uid "
+                  + (peer.isPresent() ? Long.toString(peer.getAsLong()) : "unknown")
+                  + ", not into its container; refusing to talk to it");
         } catch (IOException e) {
-          last = e;
+          last = e.getMessage();
         }
       }
       sleep(20);
@@ -77,8 +105,13 @@ final class RuntimeClient implements AutoCloseable {
             + " did not listen on service.sock within "
             + timeout.toSeconds()
             + " s"
-            + (last == null ? "" : " (" + last.getMessage() + ")")
+            + (last.isEmpty() ? "" : " (" + last + ")")
             + "; see package.logs for its output");
+  }
+
+  private static boolean isSocket(Path p) throws IOException {
+    int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    return (mode & 0170000) == 0140000;
   }
 
   /** Calls a runtime method and waits for its answer; package errors keep their message. */

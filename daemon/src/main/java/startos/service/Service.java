@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -34,6 +35,7 @@ import startos.effects.EffectTable;
 import startos.effects.PackageData;
 import startos.effects.Watches;
 import startos.hostfs.HostMount;
+import startos.hostfs.SafeTree;
 import startos.install.InstallProgress;
 import startos.logs.ServiceLog;
 import startos.patchdb.PatchDb;
@@ -156,7 +158,11 @@ public final class Service {
         log.tail(layout.consoleLog());
         effectServer =
             EffectServer.start(
-                id, layout.rpc().resolve("host.sock"), settings.containerRootUid(), effects);
+                id,
+                layout.rpc().resolve("host.sock"),
+                settings.containerRootUid(),
+                settings.idRange(id)::contains,
+                effects);
         expectingExit = false;
         install.ifPresent(InstallProgress::checkCancelled);
         ContainerState left = backend.state(id);
@@ -167,7 +173,11 @@ public final class Service {
         backend.start(spec());
         client =
             RuntimeClient.connect(
-                id, layout.rpc().resolve("service.sock"), CONNECT_TIMEOUT, this::runtimeGone);
+                id,
+                layout.rpc().resolve("service.sock"),
+                settings.idRange(id)::contains,
+                CONNECT_TIMEOUT,
+                this::runtimeGone);
         install.ifPresent(InstallProgress::checkCancelled);
         restoreForwards();
         ObjectNode params = NODES.objectNode();
@@ -641,8 +651,7 @@ public final class Service {
       Files.createDirectories(layout.rpc());
       Files.deleteIfExists(layout.rpc().resolve("service.sock"));
       Files.deleteIfExists(layout.rpc().resolve("host.sock"));
-      Files.createDirectories(layout.console());
-      Files.deleteIfExists(layout.consoleLog());
+      prepareConsole();
       Files.createDirectories(layout.volumes());
       Files.createDirectories(layout.imageMeta());
       Files.createDirectories(layout.emptyAssets());
@@ -676,13 +685,35 @@ public final class Service {
           "chown",
           owner,
           layout.rpc().toString(),
-          layout.console().toString(),
           layout.subcontainers().toString(),
           layout.volumes().toString());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot prepare the directories of " + id + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A fresh console file the container may write but never replace: the directory is the host's
+   * (the container's root cannot create, rename or delete in it), the file a regular one the host
+   * made and handed to the container's root. So the host's tailer can never be pointed at a symlink
+   * (a host file, {@code /dev/zero}) or a FIFO.
+   */
+  private void prepareConsole() throws IOException {
+    Path dir = layout.console();
+    Files.createDirectories(dir);
+    // earlier versions handed the directory itself to the container: take it back first
+    Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(dir, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    SafeTree.delete(layout.consoleLog());
+    Files.createFile(
+        layout.consoleLog(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.setAttribute(
+        layout.consoleLog(), "unix:uid", settings.containerRootUid(), LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(
+        layout.consoleLog(), "unix:gid", settings.containerRootUid(), LinkOption.NOFOLLOW_LINKS);
   }
 
   ContainerSpec spec() {

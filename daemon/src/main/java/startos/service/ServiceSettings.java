@@ -134,6 +134,27 @@ public record ServiceSettings(
     return PackageLayout.of(dataDir, packageId);
   }
 
+  /**
+   * The host ids {@code packageId}'s container maps to (its root is the first): what a peer on one
+   * of its sockets must run as.
+   */
+  public IdRange idRange(String packageId) {
+    return new IdRange(containerRootUid, 65_536);
+  }
+
+  /** {@code count} host uids from {@code first}. */
+  public record IdRange(long first, long count) {
+    public IdRange {
+      if (first < 0 || count < 1) {
+        throw new IllegalArgumentException("bad id range " + first + "+" + count);
+      }
+    }
+
+    public boolean contains(long uid) {
+      return uid >= first && uid < first + count;
+    }
+  }
+
   public Path logsDir(String packageId) {
     return dataDir.resolve("logs").resolve(packageId);
   }

@@ -59,4 +59,112 @@ class ServiceLogTest {
     assertThat(followed).containsExactly("first", "second part");
     assertThat(log.end()).isEqualTo(2);
   }
+
+  @Test
+  void consoleLogSymlinkIsNotFollowed() throws Exception {
+    Path canary = Files.writeString(dir.resolve("shadow-canary"), "root:host-secret\n");
+    Path console = Files.createSymbolicLink(dir.resolve("console.log"), canary);
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console);
+    awaitEntries(log, 1);
+    log.stopTailing();
+
+    List<LogEntry> all = log.read(100, Optional.empty(), true, Optional.empty());
+    assertThat(all).extracting(LogEntry::message).noneMatch(m -> m.contains("host-secret"));
+    assertThat(all.get(0).message())
+        .isEqualTo(
+            "startd: not reading the console file " + console + ": it is not a regular file");
+    assertThat(canary).hasContent("root:host-secret");
+  }
+
+  @Test
+  void consoleLogLinkedToDevZeroIsNeverRead() throws Exception {
+    Path console = Files.createSymbolicLink(dir.resolve("console.log"), Path.of("/dev/zero"));
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console);
+    awaitEntries(log, 1);
+    log.stopTailing();
+
+    assertThat(log.end()).isEqualTo(1);
+    assertThat(Files.size(log.file())).isLessThan(1024);
+  }
+
+  @Test
+  void aLineLongerThanTheCapIsCutWithAMarker() throws Exception {
+    Path console = dir.resolve("console.log");
+    Files.writeString(console, "x".repeat(100_000) + "\nshort\n");
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console);
+    awaitEntries(log, 2);
+    log.stopTailing();
+
+    List<LogEntry> all = log.read(10, Optional.empty(), true, Optional.empty());
+    assertThat(all).hasSize(2);
+    assertThat(all.get(0).message())
+        .startsWith("x".repeat(ServiceLog.MAX_LINE) + " [")
+        .endsWith(
+            "[startd: line truncated, " + (100_000 - ServiceLog.MAX_LINE) + " more bytes dropped]");
+    assertThat(all.get(1).message()).isEqualTo("short");
+  }
+
+  @Test
+  void theConsoleFileIsCutBackOnceReadPastItsBound() throws Exception {
+    Path console = dir.resolve("console.log");
+    String line = "y".repeat(8191) + "\n";
+    int lines = (int) (ServiceLog.MAX_CONSOLE / line.length()) + 8;
+    Files.writeString(console, line.repeat(lines));
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console);
+    awaitEntries(log, lines);
+    Files.writeString(console, "after the cut\n", StandardOpenOption.APPEND);
+    awaitEntries(log, lines + 1);
+    log.stopTailing();
+
+    assertThat(Files.size(console)).isLessThan(ServiceLog.MAX_CONSOLE);
+    assertThat(log.read(1, Optional.empty(), true, Optional.empty()).get(0).message())
+        .isEqualTo("after the cut");
+  }
+
+  @Test
+  void theLogRotatesIntoOneOlderFileAndKeepsItsCursors() {
+    ServiceLog log = new ServiceLog(dir, "b");
+    String line = "z".repeat(ServiceLog.MAX_LINE);
+    int n = (int) (2.5 * ServiceLog.MAX_FILE / line.length());
+    for (int i = 1; i <= n; i++) {
+      log.append(i + " " + line);
+    }
+
+    assertThat(dir.resolve("log.1.jsonl")).exists();
+    assertThat(dir).isDirectoryNotContaining(p -> p.getFileName().toString().equals("log.2.jsonl"));
+    long kept = dirSize();
+    assertThat(kept).isLessThanOrEqualTo(2 * ServiceLog.MAX_FILE + 2L * ServiceLog.MAX_LINE);
+    List<LogEntry> newest = log.read(2, Optional.empty(), true, Optional.empty());
+    assertThat(newest).extracting(LogEntry::cursor).containsExactly((long) n - 1, (long) n);
+    assertThat(newest.get(1).message()).startsWith(n + " ");
+    LogEntry oldest = log.read(Integer.MAX_VALUE, Optional.empty(), true, Optional.empty()).get(0);
+    assertThat(oldest.message()).startsWith(oldest.cursor() + " ");
+    assertThat(oldest.cursor()).isGreaterThan(1);
+    assertThat(new ServiceLog(dir, "c").end()).isEqualTo(n);
+  }
+
+  private long dirSize() {
+    try (var files = Files.list(dir)) {
+      return files.mapToLong(p -> p.toFile().length()).sum();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Waits (up to a minute: the machine is shared) until the log holds {@code n} entries. */
+  private static void awaitEntries(ServiceLog log, long n) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (log.end() < n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(log.end()).as("entries in the log").isGreaterThanOrEqualTo(n);
+  }
 }
