@@ -7,11 +7,16 @@
 // move_mount onto the target's file descriptor. No step names a path the package could swap.
 //
 //   host-mount [--read-only] SOURCE_ROOT SOURCE_PATH TARGET_ROOT TARGET_PATH
+//   host-mount --unmount ROOT PATH
 //
 // SOURCE_ROOT and TARGET_ROOT are trusted (the host's own directories); SOURCE_PATH and
 // TARGET_PATH are relative and lie in the package's hands. The source must be a directory or a
 // regular file. Missing components of TARGET_PATH are created (directories, and a last file when
 // the source is a file) except the first one, which must exist (the subcontainer).
+//
+// --unmount detaches the mount whose root is PATH below ROOT, found the same way: umount(2) by
+// name would follow a symlink the package swapped into the path after the host read it from the
+// mount table, and could unmount one of the host's own filesystems.
 //
 // Exit status: 0 mounted; 2 bad usage; 3 a path does not exist; 4 refused (a symlink, a
 // non-directory on the way, a device or other special file, a type mismatch); 1 other failure.
@@ -26,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -132,9 +138,24 @@ static int walk(int root, const char *what, const char *rel, int create, enum ki
   return cur;
 }
 
+/** Detaches the mount rooted at REL below ROOT (through the fd's /proc link, never by name). */
+static int unmount(const char *root_path, const char *rel) {
+  check_relative("mount point", rel);
+  int root = open_root(root_path);
+  int fd = walk(root, "mount point", rel, 0, ANY);
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+  if (umount2(proc, MNT_DETACH) < 0) {
+    if (errno == EINVAL) die(REFUSED, "mount point %s is not a mount point", rel);
+    die(FAILED, "cannot unmount %s: %s", rel, strerror(errno));
+  }
+  return OK;
+}
+
 int main(int argc, char **argv) {
   int read_only = 0;
   int i = 1;
+  if (argc == 4 && strcmp(argv[1], "--unmount") == 0) return unmount(argv[2], argv[3]);
   if (i < argc && strcmp(argv[i], "--read-only") == 0) {
     read_only = 1;
     i++;

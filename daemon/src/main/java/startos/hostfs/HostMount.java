@@ -45,19 +45,16 @@ public final class HostMount {
       String targetPath,
       boolean readOnly,
       String what) {
-    Path tool =
-        TOOL.orElseThrow(() ->
-            new RpcException(
-                ErrorKind.FILESYSTEM,
-                what
-                    + ": the host-mount helper is missing (built by scripts/setup-host.sh in"
-                    + " start-container/build, or set STARTOS_HOST_MOUNT)"));
     List<String> command = new ArrayList<>();
-    command.add(tool.toString());
+    command.add(tool(what).toString());
     if (readOnly) {
       command.add("--read-only");
     }
     command.addAll(List.of(sourceRoot.toString(), sourcePath, targetRoot.toString(), targetPath));
+    run(command, what);
+  }
+
+  private static void run(List<String> command, String what) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getOutputStream().close();
@@ -89,6 +86,26 @@ public final class HostMount {
       Thread.currentThread().interrupt();
       throw new RpcException(ErrorKind.CANCELLED, what + ": interrupted");
     }
+  }
+
+  /**
+   * Detaches the mount whose root is {@code relative} below {@code root}, found without following a
+   * symlink: umount by name would follow one the package swapped into the path after the host read
+   * it from the mount table, and could unmount a filesystem of the host.
+   *
+   * @throws RpcException INVALID_REQUEST when the path leads through a symlink or is not a mount
+   */
+  public static void unmount(Path root, String relative, String what) {
+    run(List.of(tool(what).toString(), "--unmount", root.toString(), relative), what);
+  }
+
+  private static Path tool(String what) {
+    return TOOL.orElseThrow(() ->
+        new RpcException(
+            ErrorKind.FILESYSTEM,
+            what
+                + ": the host-mount helper is missing (built by scripts/setup-host.sh in"
+                + " start-container/build, or set STARTOS_HOST_MOUNT)"));
   }
 
   private static Optional<Path> locate() {

@@ -7,9 +7,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import startos.hostfs.HostMount;
+import startos.rpc.RpcException;
 
 /** Reads the host's mount table to find and undo what this layer mounted. */
 final class HostMounts {
+  private static final Logger LOG = LoggerFactory.getLogger(HostMounts.class);
+
   private HostMounts() {}
 
   /** Mount points at or below {@code dir}, deepest first (the order to unmount them). */
@@ -36,8 +42,14 @@ final class HostMounts {
     return under(dir).contains(dir);
   }
 
-  /** Unmounts everything at or below {@code dir}, detaching lazily what is busy. */
+  /**
+   * Detaches everything mounted at or below {@code dir}. The package may own the paths below (a
+   * subcontainer's tree), so each mount is detached by {@link HostMount#unmount}, which finds it
+   * below {@code dir}'s parent (the host's path) without following symlinks; one that cannot be
+   * reached that way stays and is logged, and deleting the tree later refuses to cross it.
+   */
   static void unmountAll(Path dir) {
+    Path base = dir.toAbsolutePath().getParent();
     for (int round = 0; round < 3; round++) {
       List<Path> mounts = under(dir);
       if (mounts.isEmpty()) {
@@ -45,9 +57,9 @@ final class HostMounts {
       }
       for (Path p : mounts) {
         try {
-          HostCommands.run("unmount " + p, "umount", p.toString());
-        } catch (RuntimeException e) {
-          HostCommands.run("detach " + p, "umount", "-l", p.toString());
+          HostMount.unmount(base, base.relativize(p).toString(), "unmount " + p);
+        } catch (RpcException e) {
+          LOG.warn("{}", e.getMessage());
         }
       }
     }

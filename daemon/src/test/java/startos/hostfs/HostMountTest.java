@@ -142,6 +142,26 @@ class HostMountTest {
     assertThat(SafeTree.mountedUnder(dir)).isEmpty();
   }
 
+  @Test
+  void unmountNeverFollowsASymlinkSwappedIntoThePath() throws Exception {
+    Path hostMount = Files.createDirectories(canary.resolve("m"));
+    run("mount", "-t", "tmpfs", "host-canary", hostMount.toString());
+    HostMount.bind(volumes, "main", subcontainers, "GUID/a/m", true, "mount");
+    // the package moves its directory away and leaves a symlink to the host in its place
+    Files.move(subcontainers.resolve("GUID/a"), subcontainers.resolve("GUID/b"));
+    Files.createSymbolicLink(subcontainers.resolve("GUID/a"), canary);
+
+    assertThatThrownBy(() -> HostMount.unmount(dir, "subcontainers/GUID/a/m", "unmount x"))
+        .hasMessage(
+            "unmount x refused: mount point subcontainers/GUID/a is a symlink; symlinks are not"
+                + " followed");
+    assertThat(SafeTree.mountedUnder(hostMount)).contains(hostMount);
+
+    HostMount.unmount(dir, "subcontainers/GUID/b/m", "unmount y");
+    assertThat(SafeTree.mountedUnder(subcontainers)).isEmpty();
+    assertThat(SafeTree.mountedUnder(hostMount)).contains(hostMount);
+  }
+
   /** The mount options of the mount at {@code p}, from findmnt. */
   private static List<String> options(Path p) throws Exception {
     Process proc =
