@@ -12,7 +12,8 @@
 // SOURCE_ROOT and TARGET_ROOT are trusted (the host's own directories); SOURCE_PATH and
 // TARGET_PATH are relative and lie in the package's hands. The source must be a directory or a
 // regular file. Missing components of TARGET_PATH are created (directories, and a last file when
-// the source is a file) except the first one, which must exist (the subcontainer).
+// the source is a file) except the first one, which must exist (the subcontainer); an empty
+// directory where a file is to be mounted is replaced by a file.
 //
 // --unmount detaches the mount whose root is PATH below ROOT, found the same way: umount(2) by
 // name would follow a symlink the package swapped into the path after the host read it from the
@@ -98,6 +99,11 @@ static int walk(int root, const char *what, const char *rel, int create, enum ki
     }
     int is_last = next == NULL;
     int want_dir = !is_last || last == DIRECTORY;
+    if (is_last && create && last == FILE_) {
+      // the SDK prepares every mount point as a directory: an empty one gives way to the file
+      // (AT_REMOVEDIR removes nothing else: not a symlink, a file, or a non-empty directory)
+      unlinkat(cur, part, AT_REMOVEDIR);
+    }
     int fd = openat2_beneath(cur, part, O_PATH | (want_dir && !is_last ? O_DIRECTORY : 0));
     if (fd < 0 && errno == ENOENT && create && index > 0) {
       int made;

@@ -72,6 +72,19 @@ class HostMountTest {
   }
 
   @Test
+  void aFileIsMountedWhereTheSdkPreparedAnEmptyDirectory() throws Exception {
+    Files.createDirectories(subcontainers.resolve("GUID/etc/app.json"));
+    HostMount.bind(volumes, "main/config.json", subcontainers, "GUID/etc/app.json", true, "mount");
+    assertThat(subcontainers.resolve("GUID/etc/app.json")).isRegularFile().hasContent("{}");
+
+    Files.createDirectories(subcontainers.resolve("GUID/full/keep"));
+    assertThatThrownBy(() ->
+            HostMount.bind(volumes, "main/config.json", subcontainers, "GUID/full", true, "mount"))
+        .hasMessage("mount refused: target GUID/full is not a regular file");
+    assertThat(subcontainers.resolve("GUID/full/keep")).isDirectory();
+  }
+
+  @Test
   void aVolumeRootThatIsASymlinkIsRefused() throws IOException {
     Files.createSymbolicLink(volumes.resolve("evil"), canary);
 
@@ -118,7 +131,7 @@ class HostMountTest {
 
   @Test
   void missingPathsAndMismatchedTypesAreNamed() throws IOException {
-    Files.createDirectories(subcontainers.resolve("GUID/dir"));
+    Files.createDirectories(subcontainers.resolve("GUID/dir/child"));
     assertThatThrownBy(
             () -> HostMount.bind(volumes, "main/nope", subcontainers, "GUID/x", true, "m"))
         .hasMessage("m refused: source main/nope does not exist")
