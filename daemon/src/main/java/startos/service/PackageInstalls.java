@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -392,10 +393,11 @@ final class PackageInstalls {
       String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
       for (String volume : pkg.manifest().volumes()) {
         Path dir = layout.volumes().resolve(volume);
-        if (!Files.isDirectory(dir)) {
-          Files.createDirectories(dir);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          // the volumes directory is the package's: never follow what it may have put there
+          Files.createDirectory(dir);
           HostCommands.run(
-              "hand volume " + volume + " to the container", "chown", owner, dir.toString());
+              "hand volume " + volume + " to the container", "chown", "-h", owner, dir.toString());
         }
       }
     } catch (IOException e) {

@@ -560,31 +560,36 @@ public final class Service {
     Path layers = layout.layers().resolve(guid);
     Path upper = layers.resolve("upper");
     Path work = layers.resolve("work");
-    Path root = layout.subcontainers().resolve(guid);
+    // the overlay is put together where only the host looks (layers/), then attached by file
+    // descriptor: subcontainers/ is the package's, which could swap a fresh directory there for a
+    // symlink between its creation and a chown or mount by name
+    Path merged = layers.resolve("merged");
+    String what = "mount the root of subcontainer " + name.orElse(guid) + " of " + id;
     try {
       Files.createDirectories(upper);
       Files.createDirectories(work);
-      Files.createDirectories(root);
+      Files.createDirectories(merged);
       String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
       HostCommands.run(
-          "prepare subcontainer " + guid,
-          "chown",
-          owner,
-          upper.toString(),
-          work.toString(),
-          root.toString());
+          "prepare subcontainer " + guid, "chown", owner, upper.toString(), work.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare subcontainer " + guid + " of " + id, e);
     }
     HostCommands.run(
-        "mount the root of subcontainer " + name.orElse(guid) + " of " + id,
+        what,
         "mount",
         "-t",
         "overlay",
         "overlay",
         "-o",
         "lowerdir=" + image + ",upperdir=" + upper + ",workdir=" + work,
-        root.toString());
+        merged.toString());
+    try {
+      HostMount.bind(layers, "merged", layout.dir(), "subcontainers/" + guid, false, what);
+    } finally {
+      // the attached copy keeps the overlay alive
+      HostCommands.run("unmount the staging overlay of " + guid, "umount", "-l", merged.toString());
+    }
     log.append("startd: subcontainer " + name.orElse("") + " " + guid + " from image " + imageId);
     return List.of("/media/startos/subcontainers/" + guid, guid);
   }
@@ -595,8 +600,15 @@ public final class Service {
       throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " has no subcontainer " + guid);
     }
     HostMounts.unmountAll(root);
-    PackageLayout.deleteTree(root);
-    PackageLayout.deleteTree(layout.layers().resolve(guid));
+    try {
+      PackageLayout.deleteTree(root);
+      PackageLayout.deleteTree(layout.layers().resolve(guid));
+    } catch (UncheckedIOException e) {
+      // e.g. a process of the package still writing into it: what is left goes at teardown
+      throw new RpcException(
+          ErrorKind.FILESYSTEM,
+          "subcontainer " + guid + " of " + id + " was not fully removed: " + e.getMessage());
+    }
   }
 
   /**
