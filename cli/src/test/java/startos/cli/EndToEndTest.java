@@ -264,18 +264,19 @@ class EndToEndTest {
   void dbApplyPatchesTheDocumentAndABadPatchChangesNothing() throws Exception {
     setUp();
     login();
-    var ok = run("db", "apply", "[{\"op\":\"add\",\"path\":\"/public/cliAnswer\",\"value\":42}]");
+    var ok =
+        run("db", "apply", "[{\"op\":\"add\",\"path\":\"/public/ui/cliAnswer\",\"value\":42}]");
     assertThat(ok.exitCode()).as(ok.toString()).isZero();
     assertThat(
-            json(run("--format", "json", "db", "dump", "--pointer", "/public/cliAnswer"))
+            json(run("--format", "json", "db", "dump", "--pointer", "/public/ui/cliAnswer"))
                 .path("value")
                 .asInt())
         .isEqualTo(42);
-    var bad = run("db", "apply", "[{\"op\":\"remove\",\"path\":\"/public/nope/deeper\"}]");
+    var bad = run("db", "apply", "[{\"op\":\"remove\",\"path\":\"/public/ui/nope/deeper\"}]");
     assertThat(bad.exitCode()).isEqualTo(ExitCode.SERVER_ERROR.code());
     assertThat(bad.err()).startsWith("error: db.apply failed: ");
     assertThat(
-            json(run("--format", "json", "db", "dump", "--pointer", "/public/cliAnswer"))
+            json(run("--format", "json", "db", "dump", "--pointer", "/public/ui/cliAnswer"))
                 .path("value")
                 .asInt())
         .isEqualTo(42);

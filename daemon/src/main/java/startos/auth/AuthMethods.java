@@ -50,14 +50,18 @@ public final class AuthMethods {
     router.register("auth.get-pubkey", Access.UNAUTHENTICATED, (p, c) -> key.publicJwk());
   }
 
-  /** Result {@code {session: token}}; the HTTP layer turns it into the session cookie. */
+  /**
+   * Result {@code {session: token}}, which the HTTP layer turns into the session cookie and
+   * replaces with {@code null} (StartOS's UI expects null; the token stays out of page script).
+   */
   private JsonNode login(JsonNode raw, Caller caller) {
     Params params = Params.of(raw);
     String password = password(params, "password");
     boolean ephemeral = params.bool("ephemeral", false);
     params.optionalValue("metadata"); // accepted (the CLI sends platforms), not used
-    limiter.attempt();
+    limiter.attempt(caller.client());
     checkPassword(password);
+    limiter.succeeded(caller.client());
     Optional<String> userAgent =
         caller.userAgent().isBlank() ? Optional.empty() : Optional.of(caller.userAgent());
     SessionToken token = sessions.create(ephemeral, userAgent);
@@ -83,7 +87,10 @@ public final class AuthMethods {
     if (newPassword.isEmpty()) {
       throw ProtocolException.invalidParams("the new password must not be empty");
     }
+    // the old password is a guess like a login's: same throttle, or a session could brute-force it
+    limiter.attempt(caller.client());
     checkPassword(oldPassword);
+    limiter.succeeded(caller.client());
     String hash = Passwords.hash(newPassword);
     db.mutate(root -> {
       Sessions.child(root, "private").put("password", hash);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +21,20 @@ import startos.patchdb.PatchDb;
 
 /**
  * Login sessions: persistent ones in {@code /private/sessions/<hashedId>} as {@code {loggedIn,
- * lastActive, userAgent}}, ephemeral ones only in memory. Thread-safe.
+ * lastActive, userAgent}}, ephemeral ones only in memory. A session ends when unused for {@link
+ * #IDLE_TIMEOUT} or {@link #MAX_LIFETIME} after login, whichever comes first (StartOS's never end;
+ * these keep a daily user logged in for months while a forgotten browser or a leaked cookie stops
+ * working). Thread-safe.
  */
 public final class Sessions {
   static final String POINTER = "/private/sessions";
+
+  /** A session not used for this long has ended. */
+  public static final Duration IDLE_TIMEOUT = Duration.ofDays(14);
+
+  /** No session lives longer than this after its login. */
+  public static final Duration MAX_LIFETIME = Duration.ofDays(90);
+
   // lastActive is written at most this often per session, so that reading is not a DB write each
   static final Duration ACTIVITY_GRANULARITY = Duration.ofSeconds(60);
 
@@ -59,13 +71,25 @@ public final class Sessions {
     return token;
   }
 
-  /** The hashed id of the live session this token belongs to; refreshes its lastActive. */
+  /**
+   * The hashed id of the live session this token belongs to; refreshes its lastActive. An expired
+   * session is ended here (its websockets closed) and the token refused.
+   */
   public Optional<String> authenticate(String token) {
     if (token.isEmpty()) {
       return Optional.empty();
     }
     String id = SessionToken.hash(token);
     Instant now = clock.instant();
+    ObjectNode memory = ephemeral.get(id);
+    Optional<JsonNode> stored = memory != null ? Optional.of(memory) : db.get(POINTER + "/" + id);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    if (expired(stored.get(), now)) {
+      end(List.of(id));
+      return Optional.empty();
+    }
     // records are replaced, never edited in place: readers may be copying them concurrently
     ObjectNode touched =
         ephemeral.computeIfPresent(
@@ -77,9 +101,6 @@ public final class Sessions {
             });
     if (touched != null) {
       return Optional.of(id);
-    }
-    if (db.get(POINTER + "/" + id).isEmpty()) {
-      return Optional.empty();
     }
     Instant written = lastWritten.get(id);
     if (written == null || !written.plus(ACTIVITY_GRANULARITY).isAfter(now)) {
@@ -94,8 +115,45 @@ public final class Sessions {
     return Optional.of(id);
   }
 
+  /** Whether a session record is past its idle timeout or lifetime (unreadable: yes). */
+  static boolean expired(JsonNode record, Instant now) {
+    try {
+      Instant loggedIn = Instant.parse(record.path("loggedIn").asText());
+      Instant lastActive = Instant.parse(record.path("lastActive").asText());
+      return !loggedIn.plus(MAX_LIFETIME).isAfter(now)
+          || !lastActive.plus(IDLE_TIMEOUT).isAfter(now);
+    } catch (DateTimeParseException e) {
+      return true;
+    }
+  }
+
+  /** Ends every expired session (their cookies would be refused anyway). */
+  public void endExpired() {
+    Instant now = clock.instant();
+    List<String> expired = new ArrayList<>();
+    ephemeral.forEach((id, record) -> {
+      if (expired(record, now)) {
+        expired.add(id);
+      }
+    });
+    db.get(POINTER)
+        .filter(JsonNode::isObject)
+        .ifPresent(stored ->
+            stored
+                .properties()
+                .forEach(e -> {
+                  if (expired(e.getValue(), now)) {
+                    expired.add(e.getKey());
+                  }
+                }));
+    if (!expired.isEmpty()) {
+      end(expired);
+    }
+  }
+
   /** {@code {current, sessions: {hashedId: {loggedIn, lastActive, userAgent}}}}. */
   public ObjectNode list(Optional<String> current) {
+    endExpired();
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     if (current.isPresent()) {
       out.put("current", current.get());

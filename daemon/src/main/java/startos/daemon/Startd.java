@@ -3,10 +3,13 @@ package startos.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
@@ -24,10 +27,12 @@ import startos.container.HostClaim;
 import startos.container.HostNamespace;
 import startos.container.LxcBackend;
 import startos.container.LxcSettings;
+import startos.container.Subnet;
 import startos.db.DbMethods;
 import startos.http.Continuations;
 import startos.http.HttpServer;
 import startos.http.HttpStartException;
+import startos.http.ServerNames;
 import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.PatchDbException;
@@ -153,8 +158,10 @@ public final class Startd implements AutoCloseable {
     new ServerApi(db, dataDir).register(router);
     Notifications notifications = new Notifications(db);
     notifications.register(router);
+    LxcSettings lxc =
+        LxcSettings.defaults(dataDir.resolve("lxc")).withNamespace(config.containers());
     ServiceManager services =
-        services(config, dataDir, db, notifications, continuations, claim.isPresent());
+        services(config, lxc, dataDir, db, notifications, continuations, claim.isPresent());
     services.register(router);
     Map<String, HttpServer.Page> pages = Map.of(InfoPage.PATH, () -> InfoPage.render(db));
 
@@ -172,7 +179,11 @@ public final class Startd implements AutoCloseable {
                   db,
                   continuations,
                   config.webRoot(),
-                  pages));
+                  pages,
+                  new ServerNames(
+                      config.host(),
+                      () -> db.get("/public/serverInfo/hostname").map(JsonNode::asText)),
+                  address -> isPackageAddress(lxc.subnet(), address)));
     } catch (HttpStartException e) {
       services.close();
       continuations.close();
@@ -182,6 +193,7 @@ public final class Startd implements AutoCloseable {
       // only now that the port is ours: a start that fails earlier must not touch the data dir
       InitialDb.boot(db);
       localCookie.writeTo(dataDir.resolve(LocalAuthCookie.FILE_NAME));
+      privateDir(dataDir.resolve("logs"));
     } catch (UncheckedIOException e) {
       services.close();
       http.close();
@@ -208,13 +220,12 @@ public final class Startd implements AutoCloseable {
    */
   private static ServiceManager services(
       Config config,
+      LxcSettings lxc,
       Path dataDir,
       PatchDb db,
       Notifications notifications,
       Continuations continuations,
       boolean claimed) {
-    LxcSettings lxc =
-        LxcSettings.defaults(dataDir.resolve("lxc")).withNamespace(config.containers());
     LxcBackend backend = new LxcBackend(lxc);
     if (claimed) {
       try {
@@ -236,6 +247,13 @@ public final class Startd implements AutoCloseable {
         config.serviceMemoryLimit().map(defaults::withMemoryLimitBytes).orElse(defaults);
     return new ServiceManager(
         db, backend, new CertStore(db), notifications, continuations, settings);
+  }
+
+  /** A container's address on our bridge (the bridge's own address is the host's). */
+  private static boolean isPackageAddress(Subnet subnet, InetAddress address) {
+    return address instanceof Inet4Address v4
+        && subnet.contains(v4)
+        && !v4.equals(subnet.gateway());
   }
 
   private static void startServices(ServiceManager services) {
@@ -266,6 +284,19 @@ public final class Startd implements AutoCloseable {
           "the data directory %s is not writable: %s".formatted(abs, reason(e)), e);
     }
     return abs;
+  }
+
+  /**
+   * A directory only root may enter: its contents (service logs) are not for other users. The data
+   * dir itself stays searchable, since the containers' root must reach {@code lxc/} below it.
+   */
+  private static void privateDir(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make " + dir + " private", e);
+    }
   }
 
   private static String reason(IOException e) {

@@ -16,6 +16,7 @@ import startos.http.Continuations;
 import startos.http.WsConnection;
 import startos.http.WsContinuation;
 import startos.patchdb.Dump;
+import startos.patchdb.JsonPatches;
 import startos.patchdb.PatchDb;
 import startos.patchdb.PatchDbException;
 import startos.patchdb.Revision;
@@ -29,6 +30,7 @@ import startos.rpc.RpcRouter;
 
 /** The {@code db.*} methods: dump, subscribe (with its WebSocket), put.ui and apply. */
 public final class DbMethods {
+  private static final String UI = "/public/ui";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration POLL = Duration.ofMillis(250);
 
@@ -101,6 +103,13 @@ public final class DbMethods {
     return NullNode.getInstance();
   }
 
+  /**
+   * Applies an RFC 6902 patch. A remote session may only change {@code /public/ui} (what StartOS's
+   * UI writes; everything else has its own method that checks its input), so it can neither read
+   * private data through {@code test}/{@code copy} nor write keys, sessions or package entries. The
+   * local CLI (root on the server) may change anything, as long as the result still fits the model
+   * ({@link DbModel}).
+   */
   private JsonNode apply(JsonNode raw, Caller caller) {
     JsonNode expr = Params.of(raw).value("expr");
     if (!(expr instanceof ArrayNode patch)) {
@@ -108,13 +117,38 @@ public final class DbMethods {
           "parameter 'expr' must be a JSON Patch (an array of operations), got "
               + Params.describe(expr));
     }
+    if (!caller.local()) {
+      for (JsonNode op : patch) {
+        for (String field : List.of("path", "from")) {
+          JsonNode pointer = op.path(field);
+          if (pointer.isTextual() && !isUnderUi(pointer.asText())) {
+            // not Authorization (34): StartOS's UI logs out on that
+            throw new RpcException(
+                ErrorKind.INVALID_REQUEST,
+                "db.apply over a session may only change %s (got %s '%s'); other data changes through its own methods, or with start-cli on the server itself"
+                    .formatted(UI, field, pointer.asText()));
+          }
+        }
+      }
+    }
     try {
-      db.apply(patch);
+      db.mutate(root -> {
+        JsonNode patched = JsonPatches.apply(root, patch);
+        DbModel.check(patched);
+        root.removeAll();
+        root.setAll((ObjectNode) patched);
+        return null;
+      });
     } catch (PatchDbException e) {
       throw new RpcException(
           ErrorKind.DATABASE, "the patch was not applied (nothing changed): " + e.getMessage(), e);
     }
     return NullNode.getInstance();
+  }
+
+  private static boolean isUnderUi(String pointer) {
+    List<String> tokens = Pointers.tokens(Pointers.parse("path", pointer));
+    return tokens.size() >= 2 && tokens.get(0).equals("public") && tokens.get(1).equals("ui");
   }
 
   private static String pointer(Params params) {

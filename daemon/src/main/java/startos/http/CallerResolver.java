@@ -35,12 +35,20 @@ final class CallerResolver {
       }
     }
     String userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
+    SocketAddress peer = request.getConnectionMetaData().getRemoteSocketAddress();
     return new Caller(
         session,
         local,
-        isLoopback(request.getConnectionMetaData().getRemoteSocketAddress()),
+        isLoopback(peer),
         request.isSecure(),
-        userAgent == null ? "" : userAgent);
+        userAgent == null ? "" : userAgent,
+        clientOf(peer));
+  }
+
+  private static String clientOf(SocketAddress address) {
+    return address instanceof InetSocketAddress inet && inet.getAddress() != null
+        ? inet.getAddress().getHostAddress()
+        : "";
   }
 
   private static boolean isLoopback(SocketAddress address) {

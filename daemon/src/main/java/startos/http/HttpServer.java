@@ -1,12 +1,15 @@
 package startos.http;
 
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -45,7 +48,9 @@ public final class HttpServer implements AutoCloseable {
       PatchDb db,
       Continuations continuations,
       Optional<Path> webRoot,
-      Map<String, Page> pages) {
+      Map<String, Page> pages,
+      ServerNames names,
+      Predicate<InetAddress> packageAddress) {
     public Routes {
       pages = Map.copyOf(pages);
     }
@@ -75,6 +80,7 @@ public final class HttpServer implements AutoCloseable {
     server.addConnector(connector);
 
     CallerResolver callers = new CallerResolver(routes.sessions(), routes.localCookie());
+    OriginCheck origins = new OriginCheck(routes.names());
     Handler rpc = new RpcHandler(routes.dispatcher(), callers, routes.db());
     Handler rest = new RestHandler(routes.continuations());
     Handler web = new StaticFiles(routes.webRoot());
@@ -84,6 +90,21 @@ public final class HttpServer implements AutoCloseable {
           public boolean handle(Request request, Response response, Callback callback)
               throws Exception {
             String path = Request.getPathInContext(request);
+            boolean api =
+                path.startsWith("/rpc/")
+                    || path.equals("/rpc")
+                    || path.startsWith(RestHandler.PREFIX)
+                    || path.startsWith(WS_PREFIX);
+            if (api) {
+              SecurityHeaders.api(response.getHeaders());
+              Optional<String> refused = refusal(request, origins, routes.packageAddress());
+              if (refused.isPresent()) {
+                RpcHandler.refuse(response, callback, 403, refused.get());
+                return true;
+              }
+            } else {
+              SecurityHeaders.ui(response.getHeaders());
+            }
             if (path.startsWith("/rpc/") || path.equals("/rpc")) {
               return rpc.handle(request, response, callback);
             }
@@ -116,6 +137,11 @@ public final class HttpServer implements AutoCloseable {
               container.addMapping(
                   WS_PREFIX + "*",
                   (request, response, callback) -> {
+                    Optional<String> refused = refusal(request, origins, routes.packageAddress());
+                    if (refused.isPresent()) {
+                      Response.writeError(request, response, callback, 403, refused.get());
+                      return null;
+                    }
                     String path = Request.getPathInContext(request);
                     String guid = path.substring(WS_PREFIX.length());
                     Optional<Continuations.ClaimedWs> claimed =
@@ -146,6 +172,22 @@ public final class HttpServer implements AutoCloseable {
       throw new HttpStartException(bindMessage(host, port, e), e);
     }
     return new HttpServer(server, connector, host);
+  }
+
+  /**
+   * Why an API request is refused before it is read: it comes from a package container (packages
+   * reach startd through their host.sock only, so a package that obtained an admin's cookie cannot
+   * replay it from inside), or from a browser page that is not startd's own.
+   */
+  private static Optional<String> refusal(
+      Request request, OriginCheck origins, Predicate<InetAddress> packageAddress) {
+    if (request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress peer
+        && peer.getAddress() != null
+        && packageAddress.test(peer.getAddress())) {
+      return Optional.of(
+          "refused: startd's API is not reachable from package containers (packages use their host.sock)");
+    }
+    return origins.refusal(request);
   }
 
   private static String bindMessage(String host, int port, Exception e) {

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Locale;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import startos.auth.Sessions;
 import startos.patchdb.PatchDb;
 import startos.rpc.Caller;
 import startos.rpc.ProtocolException;
@@ -35,8 +38,7 @@ final class RpcHandler extends Handler.Abstract {
   static final long DRAIN_LIMIT_BYTES = 16L << 20;
 
   static final String PATCH_SEQUENCE_HEADER = "X-Patch-Sequence";
-  private static final String COOKIE_SUFFIX =
-      "; Path=/; HttpOnly; SameSite=Strict; Expires=Fri, 31 Dec 9999 23:59:59 GMT";
+  private static final String COOKIE_FLAGS = "; Path=/; HttpOnly; SameSite=Strict";
 
   private final RpcDispatcher dispatcher;
   private final CallerResolver callers;
@@ -59,6 +61,21 @@ final class RpcHandler extends Handler.Abstract {
           new ProtocolException(
               StandardError.INVALID_REQUEST,
               "JSON-RPC requests must be sent with POST, not " + request.getMethod()));
+      return true;
+    }
+    // a web page can send a cross-site POST without asking only with a "simple" content type
+    // (text/plain, form encodings): requiring JSON makes every such request fail here
+    Optional<String> contentType =
+        Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+    if (!isJson(contentType)) {
+      fail(
+          response,
+          callback,
+          415,
+          new ProtocolException(
+              StandardError.INVALID_REQUEST,
+              "JSON-RPC requests must be sent with Content-Type: application/json (got %s)"
+                  .formatted(contentType.map(t -> "'" + t + "'").orElse("none"))));
       return true;
     }
     long declared = request.getLength();
@@ -112,27 +129,50 @@ final class RpcHandler extends Handler.Abstract {
     if (outcome instanceof RpcOutcome.Success success) {
       sessionCookie(rpc.method(), success.result(), request.isSecure())
           .ifPresent(c -> response.getHeaders().add(HttpHeader.SET_COOKIE, c));
+      if (rpc.method().equals("auth.login")) {
+        // the token travels only in the HttpOnly cookie, never where page script could read it
+        outcome = new RpcOutcome.Success(NullNode.getInstance());
+      }
     }
     respond(response, callback, outcome, rpc.id());
     return true;
   }
 
-  private static java.util.Optional<String> sessionCookie(
-      String method, JsonNode result, boolean secure) {
-    String flags = COOKIE_SUFFIX + (secure ? "; Secure" : "");
+  private static boolean isJson(Optional<String> contentType) {
+    return contentType
+        .map(t -> t.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
+        .filter(t -> t.equals("application/json"))
+        .isPresent();
+  }
+
+  /**
+   * The session cookie: HttpOnly (page script never sees it), SameSite=Strict (other sites'
+   * requests do not carry it), Secure over TLS, and no longer-lived than the session itself.
+   */
+  private static Optional<String> sessionCookie(String method, JsonNode result, boolean secure) {
+    String secureFlag = secure ? "; Secure" : "";
     return switch (method) {
       case "auth.login" ->
           result.path("session").isTextual()
-              ? java.util.Optional.of(
-                  CallerResolver.SESSION_COOKIE + "=" + result.get("session").asText() + flags)
-              : java.util.Optional.empty();
+              ? Optional.of(
+                  CallerResolver.SESSION_COOKIE
+                      + "="
+                      + result.get("session").asText()
+                      + COOKIE_FLAGS
+                      + "; Max-Age="
+                      + Sessions.MAX_LIFETIME.toSeconds()
+                      + secureFlag)
+              : Optional.empty();
       case "auth.logout" ->
-          java.util.Optional.of(
-              CallerResolver.SESSION_COOKIE
-                  + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
-                  + (secure ? "; Secure" : ""));
-      default -> java.util.Optional.empty();
+          Optional.of(
+              CallerResolver.SESSION_COOKIE + "=" + COOKIE_FLAGS + "; Max-Age=0" + secureFlag);
+      default -> Optional.empty();
     };
+  }
+
+  /** Answers a refused request with a JSON-RPC error and an HTTP status. */
+  static void refuse(Response response, Callback callback, int status, String why) {
+    fail(response, callback, status, new ProtocolException(StandardError.INVALID_REQUEST, why));
   }
 
   private static JsonNode parse(byte[] body) {

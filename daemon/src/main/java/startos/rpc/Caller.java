@@ -10,9 +10,25 @@ import java.util.Optional;
  * @param loopback true when the peer address is a loopback address
  * @param secure true when the request came over TLS
  * @param userAgent the User-Agent header, or empty
+ * @param client the peer's IP address as text (per-client limits), or empty when unknown
  */
 public record Caller(
-    Optional<String> sessionId, boolean local, boolean loopback, boolean secure, String userAgent) {
+    Optional<String> sessionId,
+    boolean local,
+    boolean loopback,
+    boolean secure,
+    String userAgent,
+    String client) {
+
+  /** A caller whose address is not known (in-process use and tests). */
+  public Caller(
+      Optional<String> sessionId,
+      boolean local,
+      boolean loopback,
+      boolean secure,
+      String userAgent) {
+    this(sessionId, local, loopback, secure, userAgent, "");
+  }
 
   /** A caller with no session over plain loopback: tests and in-process use. */
   public static Caller anonymousLoopback() {

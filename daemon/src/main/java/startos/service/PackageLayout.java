@@ -2,11 +2,25 @@ package startos.service;
 
 import java.nio.file.Path;
 import startos.hostfs.SafeTree;
+import startos.s9pk.Manifest;
 
 /** Where one package's files live on the host: {@code <data-dir>/packages/<id>}. */
 public record PackageLayout(Path dir) {
+  /**
+   * @throws IllegalArgumentException when {@code packageId} is not a valid package id: ids also
+   *     come from the database, and only a valid one is a single safe path segment
+   */
   public static PackageLayout of(Path dataDir, String packageId) {
-    return new PackageLayout(dataDir.resolve("packages").resolve(packageId));
+    return new PackageLayout(dataDir.resolve("packages").resolve(checkId(packageId)));
+  }
+
+  /** The id, when it may become a path segment (the manifest id rule). */
+  public static String checkId(String packageId) {
+    if (!Manifest.ID.matcher(packageId).matches()) {
+      throw new IllegalArgumentException(
+          "'%s' is not a package id: refusing to use it as a path".formatted(packageId));
+    }
+    return packageId;
   }
 
   /** The installed archive (this arch only). */

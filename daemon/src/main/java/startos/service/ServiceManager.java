@@ -24,6 +24,7 @@ import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.Subscription;
 import startos.rpc.RpcRouter;
+import startos.s9pk.Manifest;
 import startos.ssl.CertStore;
 
 /**
@@ -107,6 +108,11 @@ public final class ServiceManager implements AutoCloseable {
     List<Thread> boots = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : all.properties()) {
       String id = e.getKey();
+      if (!Manifest.ID.matcher(id).matches()) {
+        // the database is not trusted to hold only ids: a key like "../x" must never become a path
+        LOG.error("skipping package entry '{}' in the database: it is not a package id", id);
+        continue;
+      }
       String state = PackageData.state(e.getValue());
       if (state.equals("updating") && e.getValue().path("stateInfo").path("manifest").isObject()) {
         LOG.warn("{} was updating when startd stopped; going back to the installed version", id);

@@ -156,7 +156,7 @@ public record ServiceSettings(
   }
 
   public Path logsDir(String packageId) {
-    return dataDir.resolve("logs").resolve(packageId);
+    return dataDir.resolve("logs").resolve(PackageLayout.checkId(packageId));
   }
 
   static String machineArch() {

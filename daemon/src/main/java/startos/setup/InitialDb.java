@@ -47,13 +47,16 @@ public final class InitialDb {
   /**
    * What every daemon start does: {@link #ensure} the shape, then clear the status a previous run
    * may have left behind when it stopped mid-way (a backup or update in progress, shutting down)
-   * and record this machine's RAM, so the UI never shows a stale spinner after a crash.
+   * and record this machine's RAM, so the UI never shows a stale spinner after a crash. Also drops
+   * the {@code serverInfo.passwordHash} earlier versions published.
    */
   public static void boot(PatchDb db) {
     ensure(db);
     long ram = totalRamBytes(Path.of("/proc/meminfo"));
     db.mutate(root -> {
       ObjectNode info = object(object(root, "public"), "serverInfo");
+      // earlier versions published the password hash here; /private/password holds it
+      info.remove("passwordHash");
       ObjectNode status = object(info, "statusInfo");
       status.putNull("backupProgress");
       status.putNull("updateProgress");
@@ -85,7 +88,6 @@ public final class InitialDb {
     status.put("restarting", false);
     status.putNull("restart");
     info.put("unreadNotificationCount", 0);
-    info.put("passwordHash", "");
     info.put("pubkey", "");
     info.put("caFingerprint", "");
     info.put("ntpSynced", false);

@@ -106,7 +106,6 @@ public final class SetupApi {
       info.put("hostname", identity.hostname());
       info.put("pubkey", keys.sshPublicKey());
       info.put("caFingerprint", ca.fingerprint());
-      info.put("passwordHash", hash);
       info.put("kiosk", kiosk);
       priv.put("password", hash);
       priv.put("sshPrivkey", keys.sshPrivateKey());

@@ -3,9 +3,16 @@ package startos.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,18 +30,29 @@ class AuthFlowTest {
         + ",\"metadata\":{\"platforms\":[\"cli\"]}}}";
   }
 
+  /** The session token from a login response's Set-Cookie (the only place it travels). */
+  private static String tokenOf(HttpResponse<String> response) {
+    String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+    return setCookie.substring("session=".length(), setCookie.indexOf(';'));
+  }
+
   @Test
-  void loginSetsAStrictHttpOnlySessionCookieAndReturnsTheToken() {
+  void loginSetsAStrictHttpOnlySessionCookieAndKeepsTheTokenOutOfTheBody() {
     try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
       HttpResponse<String> response =
           daemon.post(login(RunningDaemon.PASSWORD, false), Optional.empty());
       String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
-      String token = RunningDaemon.parse(response.body()).at("/result/session").asText();
+      String token = tokenOf(response);
       assertThat(token).matches("[a-z2-7]{26}");
+      assertThat(RunningDaemon.parse(response.body()).get("result").isNull()).isTrue();
+      assertThat(response.body()).doesNotContain(token);
       assertThat(setCookie)
           .startsWith("session=" + token + ";")
           .contains(
-              "Path=/", "HttpOnly", "SameSite=Strict", "Expires=Fri, 31 Dec 9999 23:59:59 GMT")
+              "Path=/",
+              "HttpOnly",
+              "SameSite=Strict",
+              "Max-Age=" + Sessions.MAX_LIFETIME.toSeconds())
           .doesNotContain("Secure");
       JsonNode stored = daemon.startd().db().get("/private/sessions").orElseThrow();
       assertThat(stored.has(SessionToken.of(token).hashedId())).isTrue();
@@ -76,11 +94,89 @@ class AuthFlowTest {
   }
 
   @Test
+  void aClientFloodingWrongPasswordsDoesNotLockTheOwnerOut() throws Exception {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      // the attacker's connections come from another loopback address than the owner's
+      HttpClient attacker =
+          HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build();
+      int limited = 0;
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> r =
+            attacker.send(
+                HttpRequest.newBuilder(daemon.base().resolve("/rpc/v1"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(login("guess" + i, false)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (RunningDaemon.parse(r.body()).at("/error/code").asInt() == 37) {
+          limited++;
+        }
+      }
+      assertThat(limited).as("the attacker is throttled").isPositive();
+      HttpResponse<String> owner =
+          daemon.post(login(RunningDaemon.PASSWORD, false), Optional.empty());
+      assertThat(RunningDaemon.parse(owner.body()).has("error")).as(owner.body()).isFalse();
+      assertThat(tokenOf(owner)).matches("[a-z2-7]{26}");
+    }
+  }
+
+  @Test
+  void anOwnerWhoMistypedCanLogInAgainRightAfterSucceeding() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      daemon.post(login("typo", false), Optional.empty());
+      daemon.post(login("typo again", false), Optional.empty());
+      daemon.login();
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> r =
+            daemon.post(login(RunningDaemon.PASSWORD, false), Optional.empty());
+        assertThat(RunningDaemon.parse(r.body()).has("error")).as(r.body()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void aSessionIdleTooLongOrLoggedInTooLongAgoIsRefusedAndForgotten() {
+    try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
+      String idle = daemon.login();
+      String old = daemon.login();
+      Instant now = Instant.now();
+      age(
+          daemon,
+          idle,
+          now.minus(Duration.ofDays(30)),
+          now.minus(Sessions.IDLE_TIMEOUT).minusSeconds(60));
+      age(daemon, old, now.minus(Sessions.MAX_LIFETIME).minusSeconds(60), now);
+      for (String cookie : List.of(idle, old)) {
+        JsonNode error = daemon.call("db.dump", "{}", Optional.of(cookie)).get("error");
+        assertThat(error.get("code").asInt()).as(cookie).isEqualTo(34);
+        String id = SessionToken.of(cookie.substring("session=".length())).hashedId();
+        assertThat(daemon.startd().db().get("/private/sessions/" + id)).as(cookie).isEmpty();
+      }
+      String fresh = daemon.login();
+      assertThat(daemon.call("db.dump", "{}", Optional.of(fresh)).has("result")).isTrue();
+    }
+  }
+
+  private static void age(
+      RunningDaemon daemon, String cookie, Instant loggedIn, Instant lastActive) {
+    String id = SessionToken.of(cookie.substring("session=".length())).hashedId();
+    daemon
+        .startd()
+        .db()
+        .mutate(root -> {
+          ObjectNode session = (ObjectNode) root.at("/private/sessions/" + id);
+          session.put("loggedIn", loggedIn.toString());
+          session.put("lastActive", lastActive.toString());
+          return null;
+        });
+  }
+
+  @Test
   void ephemeralSessionsWorkButAreNotStored() {
     try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
       HttpResponse<String> response =
           daemon.post(login(RunningDaemon.PASSWORD, true), Optional.empty());
-      String token = RunningDaemon.parse(response.body()).at("/result/session").asText();
+      String token = tokenOf(response);
       String cookie = "session=" + token;
       assertThat(daemon.startd().db().get("/private/sessions").map(JsonNode::size).orElse(0))
           .isZero();
@@ -97,11 +193,7 @@ class AuthFlowTest {
     try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
       persistent = daemon.login();
       ephemeral =
-          "session="
-              + RunningDaemon.parse(
-                      daemon.post(login(RunningDaemon.PASSWORD, true), Optional.empty()).body())
-                  .at("/result/session")
-                  .asText();
+          "session=" + tokenOf(daemon.post(login(RunningDaemon.PASSWORD, true), Optional.empty()));
       assertThat(daemon.call("db.dump", "{}", Optional.of(ephemeral)).has("result")).isTrue();
     }
     try (RunningDaemon restarted = RunningDaemon.start(dataDir)) {
@@ -190,8 +282,13 @@ class AuthFlowTest {
     try (RunningDaemon daemon = RunningDaemon.start(dataDir).completeSetup()) {
       JsonNode jwk = daemon.call("auth.get-pubkey", "{}").get("result");
       String sealed = TestJwe.encrypt(jwk, RunningDaemon.PASSWORD).toString();
-      JsonNode ok = daemon.call("auth.login", "{\"password\":{\"encrypted\":" + sealed + "}}");
-      assertThat(ok.at("/result/session").asText()).matches("[a-z2-7]{26}");
+      HttpResponse<String> ok =
+          daemon.post(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"auth.login\",\"params\":{\"password\":{\"encrypted\":"
+                  + sealed
+                  + "}}}",
+              Optional.empty());
+      assertThat(tokenOf(ok)).matches("[a-z2-7]{26}");
       String wrong = TestJwe.encrypt(jwk, "not the password").toString();
       assertThat(
               daemon

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -92,17 +93,77 @@ class DbMethodsTest {
         .contains("'value'");
   }
 
+  private JsonNode local(String method, String params) throws Exception {
+    String local = "local=" + Files.readString(dataDir.resolve("rpc.authcookie")).strip();
+    return daemon.call(method, params, Optional.of(local));
+  }
+
   @Test
-  void applyAppliesAJsonPatchToTheWholeDocument() {
+  void aSessionMayApplyPatchesToTheUiData() {
     JsonNode result =
         call(
             "db.apply",
+            "{\"expr\":[{\"op\":\"add\",\"path\":\"/public/ui/theme\",\"value\":\"dark\"},"
+                + "{\"op\":\"copy\",\"from\":\"/public/ui/theme\",\"path\":\"/public/ui/old\"}]}");
+    assertThat(result.has("error")).as(result.toString()).isFalse();
+    assertThat(daemon.startd().db().get("/public/ui/old").orElseThrow().asText()).isEqualTo("dark");
+  }
+
+  @Test
+  void aRemoteSessionCannotApplyToPrivateDataOrPackageEntries() {
+    var db = daemon.startd().db();
+    JsonNode before = db.dump("").value();
+    String[] attacks = {
+      "{\"op\":\"replace\",\"path\":\"/private/password\",\"value\":\"$argon2id$mine\"}",
+      "{\"op\":\"add\",\"path\":\"/private/sessions/forged\",\"value\":{}}",
+      "{\"op\":\"copy\",\"from\":\"/private/password\",\"path\":\"/public/ui/leak\"}",
+      "{\"op\":\"test\",\"path\":\"/private/setupComplete\",\"value\":true}",
+      "{\"op\":\"add\",\"path\":\"/public/packageData/..~1..~1victim\",\"value\":{}}",
+      "{\"op\":\"replace\",\"path\":\"\",\"value\":{}}",
+      "{\"op\":\"replace\",\"path\":\"/public/serverInfo/name\",\"value\":\"x\"}"
+    };
+    for (String attack : attacks) {
+      JsonNode error = call("db.apply", "{\"expr\":[" + attack + "]}").get("error");
+      assertThat(error).as(attack).isNotNull();
+      assertThat(error.get("code").asInt()).as(attack).isEqualTo(38);
+      assertThat(error.at("/data/details").asText())
+          .as(attack)
+          .startsWith("db.apply over a session may only change /public/ui");
+    }
+    assertThat(db.dump("").value()).isEqualTo(before);
+  }
+
+  @Test
+  void theLocalCliMayApplyAnywhereButOnlyWithinTheModel() throws Exception {
+    var db = daemon.startd().db();
+    JsonNode ok =
+        local(
+            "db.apply",
             "{\"expr\":[{\"op\":\"replace\",\"path\":\"/public/serverInfo/name\",\"value\":\"Renamed\"},"
                 + "{\"op\":\"add\",\"path\":\"/private/flag\",\"value\":true}]}");
-    assertThat(result.has("error")).as(result.toString()).isFalse();
-    assertThat(daemon.startd().db().get("/public/serverInfo/name").orElseThrow().asText())
-        .isEqualTo("Renamed");
-    assertThat(daemon.startd().db().get("/private/flag").orElseThrow().asBoolean()).isTrue();
+    assertThat(ok.has("error")).as(ok.toString()).isFalse();
+    assertThat(db.get("/public/serverInfo/name").orElseThrow().asText()).isEqualTo("Renamed");
+    assertThat(db.get("/private/flag").orElseThrow().asBoolean()).isTrue();
+
+    JsonNode before = db.dump("").value();
+    Map<String, String> misfits =
+        Map.of(
+            "{\"op\":\"add\",\"path\":\"/public/packageData/..~1..~1victim\",\"value\":{}}",
+            "/public/packageData key '../../victim' is not a package id",
+            "{\"op\":\"add\",\"path\":\"/public/cliAnswer\",\"value\":42}",
+            "/public has no field 'cliAnswer'",
+            "{\"op\":\"add\",\"path\":\"/public/serverInfo/passwordHash\",\"value\":\"x\"}",
+            "/public/serverInfo has no field 'passwordHash'",
+            "{\"op\":\"remove\",\"path\":\"/private\"}",
+            "the document must keep 'private'");
+    for (Map.Entry<String, String> misfit : misfits.entrySet()) {
+      JsonNode error = local("db.apply", "{\"expr\":[" + misfit.getKey() + "]}").get("error");
+      assertThat(error.get("code").asInt()).as(misfit.getKey()).isEqualTo(12);
+      assertThat(error.at("/data/details").asText())
+          .as(misfit.getKey())
+          .contains("does not match the database model (nothing changed)", misfit.getValue());
+    }
+    assertThat(db.dump("").value()).isEqualTo(before);
   }
 
   @Test
@@ -113,8 +174,8 @@ class DbMethodsTest {
     JsonNode error =
         call(
                 "db.apply",
-                "{\"expr\":[{\"op\":\"replace\",\"path\":\"/public/serverInfo/name\",\"value\":\"half\"},"
-                    + "{\"op\":\"remove\",\"path\":\"/public/does/not/exist\"}]}")
+                "{\"expr\":[{\"op\":\"add\",\"path\":\"/public/ui/half\",\"value\":\"half\"},"
+                    + "{\"op\":\"remove\",\"path\":\"/public/ui/does/not/exist\"}]}")
             .get("error");
     assertThat(error.get("code").asInt()).isEqualTo(29);
     assertThat(error.at("/data/details").asText()).contains("nothing changed");
@@ -131,11 +192,11 @@ class DbMethodsTest {
     long id = subscribed.at("/dump/id").asLong();
     try (WsClient socket = WsClient.connect(daemon.ws(subscribed.get("guid").asText()))) {
       call("db.put.ui", "{\"pointer\":\"/theme\",\"value\":\"dark\"}");
-      call(
+      local(
           "db.apply",
           "{\"expr\":[{\"op\":\"add\",\"path\":\"/public/packageData/hello\",\"value\":{\"state\":\"installed\"}}]}");
-      call("db.apply", "{\"expr\":[{\"op\":\"add\",\"path\":\"/private/secret\",\"value\":1}]}");
-      call("db.apply", "{\"expr\":[{\"op\":\"remove\",\"path\":\"/public/packageData/hello\"}]}");
+      local("db.apply", "{\"expr\":[{\"op\":\"add\",\"path\":\"/private/secret\",\"value\":1}]}");
+      local("db.apply", "{\"expr\":[{\"op\":\"remove\",\"path\":\"/public/packageData/hello\"}]}");
       call("db.put.ui", "{\"pointer\":\"/list\",\"value\":[1,2,3]}");
       long target = daemon.startd().db().sequence();
       while (id < target) {
@@ -161,7 +222,7 @@ class DbMethodsTest {
     assertThat(subscribed.at("/dump/value/name").asText()).isEqualTo("Test Server");
     try (WsClient socket = WsClient.connect(daemon.ws(subscribed.get("guid").asText()))) {
       call("db.put.ui", "{\"pointer\":\"/unrelated\",\"value\":1}");
-      call(
+      local(
           "db.apply",
           "{\"expr\":[{\"op\":\"replace\",\"path\":\"/public/serverInfo/name\",\"value\":\"B\"}]}");
       JsonNode revision = RunningDaemon.parse(socket.messages.poll(5, TimeUnit.SECONDS));

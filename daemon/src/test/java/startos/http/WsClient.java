@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,13 +22,16 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   /** Connects, or returns the HTTP status the upgrade was refused with (as an exception). */
   public static WsClient connect(URI uri) throws Exception {
+    return connect(uri, Map.of());
+  }
+
+  /** Connects with extra handshake headers (e.g. the {@code Origin} a browser would send). */
+  public static WsClient connect(URI uri, Map<String, String> headers) throws Exception {
     WsClient client = new WsClient();
     try {
-      client.socket =
-          HttpClient.newHttpClient()
-              .newWebSocketBuilder()
-              .buildAsync(uri, client)
-              .get(10, TimeUnit.SECONDS);
+      WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+      headers.forEach(builder::header);
+      client.socket = builder.buildAsync(uri, client).get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw (Exception) e.getCause();
     }
@@ -36,7 +40,12 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   /** The HTTP status of a refused upgrade, or -1 when it was accepted. */
   public static int refusedStatus(URI uri) throws Exception {
-    try (WsClient client = connect(uri)) {
+    return refusedStatus(uri, Map.of());
+  }
+
+  /** The HTTP status of a refused upgrade with these headers, or -1 when it was accepted. */
+  public static int refusedStatus(URI uri, Map<String, String> headers) throws Exception {
+    try (WsClient client = connect(uri, headers)) {
       return -1;
     } catch (WebSocketHandshakeException e) {
       return e.getResponse().statusCode();

@@ -40,7 +40,6 @@ class InitialDbTest {
             "hostname",
             "packageVersionCompat",
             "postInitMigrationTodos",
-            "passwordHash",
             "pubkey",
             "caFingerprint",
             "ntpSynced",
@@ -93,6 +92,22 @@ class InitialDbTest {
     assertThat(status.get("restart").isNull()).isTrue();
     assertThat(status.get("backupProgress").isNull()).isTrue();
     assertThat(db.get("/public/serverInfo/hostname").orElseThrow().asText()).isEqualTo("kept-name");
+  }
+
+  @Test
+  void bootTakesThePasswordHashOutOfThePublicDataOfAnOlderDatabase() {
+    PatchDb db = PatchDb.inMemory();
+    InitialDb.ensure(db);
+    db.mutate(root -> {
+      ((ObjectNode) root.at("/public/serverInfo")).put("passwordHash", "$argon2id$old");
+      ((ObjectNode) root.get("private")).put("password", "$argon2id$old");
+      return null;
+    });
+
+    InitialDb.boot(db);
+
+    assertThat(db.get("/public/serverInfo/passwordHash")).isEmpty();
+    assertThat(db.get("/private/password").orElseThrow().asText()).isEqualTo("$argon2id$old");
   }
 
   @Test

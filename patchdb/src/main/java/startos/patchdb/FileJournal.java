@@ -11,9 +11,15 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * The durable journal: {@code db.snapshot} holds one frame with the CBOR of {@code {id, value}},
@@ -69,6 +75,12 @@ final class FileJournal implements Journal {
     } catch (IOException e) {
       throw new PatchDbException("cannot create data directory " + dir + ": " + reason(e), e);
     }
+    try {
+      restrict(dir);
+    } catch (IOException e) {
+      throw new PatchDbException(
+          "data directory " + dir + " is not writable: cannot make it private: " + reason(e), e);
+    }
     FileChannel lockChannel = lock(dir);
     try {
       StoreScan scan = StoreScan.read(dir);
@@ -91,11 +103,42 @@ final class FileJournal implements Journal {
     }
   }
 
+  /**
+   * The store holds secrets (password hash, keys, sessions): its directory is 0700 and its files
+   * 0600, also for a store an older version created with the umask's modes.
+   */
+  private static void restrict(Path dir) throws IOException {
+    if (!Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      return;
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    try (var files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+          Files.setPosixFilePermissions(file, PRIVATE_FILE);
+        }
+      }
+    }
+  }
+
+  private static final Set<PosixFilePermission> PRIVATE_FILE =
+      PosixFilePermissions.fromString("rw-------");
+
+  /** Opens a file, creating it 0600 when it does not exist. */
+  private static FileChannel openPrivate(Path path, OpenOption... options) throws IOException {
+    Set<OpenOption> set = Set.of(options);
+    try {
+      return FileChannel.open(path, set, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+    } catch (UnsupportedOperationException e) {
+      return FileChannel.open(path, set);
+    }
+  }
+
   private static FileChannel lock(Path dir) {
     Path path = dir.resolve(LOCK);
     FileChannel channel;
     try {
-      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel = openPrivate(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new PatchDbException(
           "data directory " + dir + " is not writable: cannot open " + path + ": " + reason(e), e);
@@ -126,7 +169,7 @@ final class FileJournal implements Journal {
     Path temp = dir.resolve(TEMP);
     try {
       Files.deleteIfExists(temp);
-      Files.createFile(temp);
+      openPrivate(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
       Files.delete(temp);
     } catch (IOException e) {
       throw new PatchDbException(
@@ -140,7 +183,7 @@ final class FileJournal implements Journal {
     FileChannel log;
     try {
       log =
-          FileChannel.open(
+          openPrivate(
               path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new PatchDbException("cannot open " + path + " for writing: " + reason(e), e);
@@ -286,7 +329,7 @@ final class FileJournal implements Journal {
     try {
       ByteBuffer frame = Frames.frame(CBOR.writeValueAsBytes(node));
       try (FileChannel out =
-          FileChannel.open(
+          openPrivate(
               temp,
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
