@@ -418,9 +418,12 @@ GW=$(ip route show default | awk '{print $3; exit}')
 S=$( (sysctl -w net.ipv4.conf.all.route_localnet=1 && sysctl -w net.ipv4.conf.eth0.route_localnet=1) 2>&1 | tr '\\n' ' ')
 ip route del local 127.0.0.1 dev lo table local 2>/dev/null
 ip route del local 127.0.0.0/8 dev lo table local 2>/dev/null
+# else the kernel takes 127.0.0.1 as its own and drops the answer as martian
+ip addr del 127.0.0.1/8 dev lo 2>/dev/null
 A=$(ip route add 127.0.0.1/32 via "$GW" dev eth0 onlink 2>&1)
 R=$(echo hostile-probe | timeout 5 nc 127.0.0.1 ${cfg.loopbackPort} 2>&1 | head -c 200)
 ip route del 127.0.0.1/32 2>/dev/null
+ip addr add 127.0.0.1/8 dev lo 2>/dev/null
 ip route add local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1 2>/dev/null
 ip route add local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 2>/dev/null
 D=$(echo hostile-probe | timeout 5 nc "$GW" ${cfg.loopbackPort} 2>&1 | head -c 200)
