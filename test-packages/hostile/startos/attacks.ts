@@ -250,9 +250,18 @@ for (;;) {
     }
     pause(${realMs})
   }
-  if (n % 1000 === 0) try { fs.writeFileSync('.swaps', String(n)) } catch {}
+  if (n >= 10 && n % 10 === 0) try { fs.writeFileSync('.swaps', String(n)) } catch {}
 }`
   return spawn(process.execPath, ['-e', script], { cwd, stdio: 'ignore' })
+}
+
+/** Waits until the swapper in `cwd` has swapped a few times (node starts slowly on a busy host). */
+async function swapping(cwd: string) {
+  for (let i = 0; i < 300; i++) {
+    if (fs.existsSync(`${cwd}/.swaps`)) return
+    await sleep(100)
+  }
+  throw new Error(`the swapping process in ${cwd} did not start within 30 s`)
 }
 
 const mountTargetSwap: Attack = async ({ effects, cfg }) => {
@@ -274,7 +283,7 @@ const mountTargetSwap: Attack = async ({ effects, cfg }) => {
   let accepted = 0
   const errors = new Map<string, number>()
   try {
-    await sleep(200)
+    await swapping(rootfs)
     for (let i = 0; i < 60; i++) {
       const file = i % 2 === 0
       const r = await settle(() =>
@@ -342,10 +351,14 @@ const destroyFsRace: Attack = async ({ effects, cfg }) => {
   // its working directory keeps the overlay alive after the host unmounts it, so it can keep
   // swapping victim/ for a symlink while the host deletes the upper layer
   const child = swapper(work, [['victim', canary]], 2, 2)
-  await sleep(300)
-  const r = await settle(() => effects.subcontainer.destroyFs({ guid }))
-  await sleep(300)
-  child.kill('SIGKILL')
+  let r: Settled
+  try {
+    await swapping(work)
+    r = await settle(() => effects.subcontainer.destroyFs({ guid }))
+    await sleep(300)
+  } finally {
+    child.kill('SIGKILL')
+  }
   return { lines: [`destroy-fs-race done: destroy-fs ${describe(r)} while a process inside swapped victim/ for a symlink to ${canary}`] }
 }
 
