@@ -232,7 +232,7 @@ final class E2eStartd implements AutoCloseable {
     try {
       HttpResponse<String> r =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+              HttpRequest.newBuilder(URI.create("http://" + hostAddress() + ":" + port + "/"))
                   .timeout(Duration.ofSeconds(3))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -248,10 +248,24 @@ final class E2eStartd implements AutoCloseable {
     }
   }
 
+  /**
+   * The host's own non-loopback address: package forwards never apply to 127.0.0.0/8 (there a local
+   * process always reaches the host's own services).
+   */
+  static String hostAddress() {
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+      // connecting a UDP socket only picks the route; nothing is sent
+      probe.connect(new java.net.InetSocketAddress("192.0.2.123", 9));
+      return probe.getLocalAddress().getHostAddress();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("no route to pick the host's own address", e);
+    }
+  }
+
   /** True when nothing listens on the port (connection refused). */
   static boolean refused(int port) {
     try (var socket = new java.net.Socket()) {
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+      socket.connect(new java.net.InetSocketAddress(hostAddress(), port), 2000);
       return false;
     } catch (ConnectException e) {
       return true;

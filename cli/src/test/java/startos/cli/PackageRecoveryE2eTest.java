@@ -193,7 +193,8 @@ class PackageRecoveryE2eTest {
             .orElseThrow();
     HttpResponse<String> page =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+            HttpRequest.newBuilder(
+                    URI.create("http://" + E2eStartd.hostAddress() + ":" + port + "/"))
                 .timeout(Duration.ofSeconds(3))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

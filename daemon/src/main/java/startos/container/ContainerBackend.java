@@ -58,8 +58,9 @@ public interface ContainerBackend {
   ResourceUsage usage(String id);
 
   /**
-   * Forwards a host port to a container port, also for connections to 127.0.0.1 on the host.
-   * Forwarding the same host port and protocol twice to different targets fails.
+   * Forwards a host port on the host's own non-loopback addresses to a container port (never
+   * 127.0.0.0/8: loopback stays the host's). Forwarding the same host port and protocol twice to
+   * different targets fails, and so does forwarding a port a host service listens on.
    */
   void forward(PortForward forward);
 

@@ -18,13 +18,15 @@ final class HostNetwork {
   private final ProcessRunner runner;
   private final LxcSettings settings;
   private final NatTable nat;
+  private final HostListeners listeners;
   private final List<PortForward> forwards = new ArrayList<>();
   private boolean up;
 
-  HostNetwork(ProcessRunner runner, LxcSettings settings) {
+  HostNetwork(ProcessRunner runner, LxcSettings settings, HostListeners listeners) {
     this.runner = runner;
     this.settings = settings;
-    this.nat = new NatTable(runner, settings.nftTable(), settings.subnet());
+    this.listeners = listeners;
+    this.nat = new NatTable(runner, settings.nftTable(), settings.bridge(), settings.subnet());
   }
 
   /** The host-side veth name of the container at {@code address}: unique per address. */
@@ -50,14 +52,15 @@ final class HostNetwork {
           .orThrow("cannot give bridge " + bridge + " the address " + settings.subnet());
     }
     runner.run("ip", "link", "set", bridge, "up").orThrow("cannot bring up bridge " + bridge);
-    // route_localnet lets connections from 127.0.0.1 be DNATed out of the loopback device
+    // route_localnet=0 (also on a bridge an older startd turned it on for): packets from a
+    // container to 127.0.0.0/8 are martians, so host services bound to loopback stay the host's
     runner
         .run(
             "sysctl",
             "-q",
             "-w",
             "net.ipv4.ip_forward=1",
-            "net.ipv4.conf." + bridge + ".route_localnet=1")
+            "net.ipv4.conf." + bridge + ".route_localnet=0")
         .orThrow("cannot enable IPv4 forwarding for the containers");
     nat.apply(forwards);
     up = true;
@@ -81,6 +84,15 @@ final class HostNetwork {
         throw new ContainerException(
             "cannot forward " + forward + ": host port is already forwarded (" + f + ")");
       }
+    }
+    // a forward would shadow the host service on that port for every LAN client
+    if (listeners.inUse(forward.hostPort())) {
+      throw new ContainerException(
+          "cannot forward "
+              + forward
+              + ": port "
+              + forward.hostPort()
+              + " belongs to a service of the host that listens on it");
     }
     ensureUp();
     List<PortForward> next = new ArrayList<>(forwards);

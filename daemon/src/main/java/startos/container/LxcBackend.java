@@ -45,16 +45,20 @@ public final class LxcBackend implements ContainerBackend {
 
   /** A backend on the real host: {@code /proc/self/mountinfo} and real processes. */
   public LxcBackend(LxcSettings settings) {
-    this(settings, new SystemProcessRunner(), Path.of("/proc/self/mountinfo"));
+    this(
+        settings,
+        new SystemProcessRunner(),
+        Path.of("/proc/self/mountinfo"),
+        HostListeners.system());
   }
 
-  LxcBackend(LxcSettings settings, ProcessRunner runner, Path mountInfo) {
+  LxcBackend(LxcSettings settings, ProcessRunner runner, Path mountInfo, HostListeners listeners) {
     this.settings = settings;
     this.runner = runner;
     this.mounts = new HostMounts(settings, runner, new MountTable(mountInfo));
     this.addresses = new AddressBook(settings.addressFile(), settings.subnet());
     this.cgroups = new CgroupTree(settings.cgroupRoot(), settings.cgroupPrefix());
-    this.network = new HostNetwork(runner, settings);
+    this.network = new HostNetwork(runner, settings, listeners);
   }
 
   public LxcSettings settings() {

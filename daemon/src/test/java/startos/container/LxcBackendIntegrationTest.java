@@ -103,7 +103,7 @@ class LxcBackendIntegrationTest {
   }
 
   @Test
-  void servesHttpFromTheContainerThroughAForwardedPortOnLoopback() throws Exception {
+  void servesHttpFromTheContainerThroughAForwardedPortOnTheHostsAddress() throws Exception {
     int hostPort = freePort();
     long t0 = System.nanoTime();
     backend.start(web("web"));
@@ -111,11 +111,99 @@ class LxcBackendIntegrationTest {
     backend.forward(hostPort, ip, 80);
     String body = awaitHttp(hostPort, Duration.ofSeconds(10));
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    measurements.add("start + forward -> first HTTP 200 via 127.0.0.1: " + ms + " ms");
+    measurements.add("start + forward -> first HTTP 200 via the host's address: " + ms + " ms");
 
     assertThat(body).contains("hello from busybox");
     assertThat(backend.state("web")).isEqualTo(ContainerState.RUNNING);
     assertThat(ip.getHostAddress()).startsWith("10.211.77.");
+  }
+
+  @Test
+  void aHostServiceOnLoopbackKeepsItsPortWhenAPackageHasTheSamePortForwarded() throws Exception {
+    int hostPort = freePort();
+    backend.start(web("lo"));
+    backend.forward(hostPort, backend.ip("lo").orElseThrow(), 80);
+    assertThat(awaitHttp(hostPort, Duration.ofSeconds(10))).contains("hello from busybox");
+
+    // like startd (or its local CLI cookie endpoint) bound to 127.0.0.1 after the forward exists
+    try (ServerSocket hostService =
+        new ServerSocket(hostPort, 5, java.net.InetAddress.getLoopbackAddress())) {
+      hostService.setSoTimeout(10_000);
+      Thread.ofVirtual().start(() -> answerOnce(hostService, "the host's own service\n"));
+      assertThat(
+              readLine(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), hostPort)))
+          .isEqualTo("the host's own service");
+    }
+    assertThat(HostProbe.nftTable(TABLE)).contains("ip daddr != 127.0.0.0/8");
+  }
+
+  @Test
+  void aPortAHostServiceListensOnIsRefusedAndKeepsAnsweringFromTheHost() throws Exception {
+    backend.start(web("taken"));
+    Inet4Address ip = backend.ip("taken").orElseThrow();
+    try (ServerSocket startdLike = new ServerSocket(0)) {
+      int port = startdLike.getLocalPort();
+      startdLike.setSoTimeout(10_000);
+
+      assertThatThrownBy(() -> backend.forward(port, ip, 80))
+          .isInstanceOf(ContainerException.class)
+          .hasMessageContaining("port " + port + " belongs to a service of the host");
+
+      assertThat(backend.forwards()).isEmpty();
+      Thread.ofVirtual().start(() -> answerOnce(startdLike, "startd\n"));
+      assertThat(readLine(new InetSocketAddress(HostAddresses.nonLoopback(), port)))
+          .isEqualTo("startd");
+    }
+  }
+
+  @Test
+  void aContainerThatRoutesLoopbackToItsGatewayCannotReachAHostServiceOnLoopback()
+      throws Exception {
+    backend.start(web("probe"));
+    Inet4Address gateway = settings.subnet().gateway();
+    try (ServerSocket loopbackOnly =
+            new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket onTheBridge = new ServerSocket(0, 5, gateway)) {
+      loopbackOnly.setSoTimeout(20_000);
+      onTheBridge.setSoTimeout(20_000);
+      Thread.ofVirtual().start(() -> answerOnce(loopbackOnly, "loopback secret\n"));
+      Thread.ofVirtual().start(() -> answerOnce(onTheBridge, "bridge ok\n"));
+
+      // the legitimate path: the host's address on the bridge
+      ExecResult legit =
+          backend.exec(
+              "probe",
+              "sh",
+              "-c",
+              "nc -w 5 "
+                  + gateway.getHostAddress()
+                  + " "
+                  + onTheBridge.getLocalPort()
+                  + " </dev/null");
+      assertThat(legit.stdout()).contains("bridge ok");
+
+      // root in its own network namespace: send 127.0.0.1 out through the gateway instead of lo
+      ExecResult attack =
+          backend.exec(
+              "probe",
+              "sh",
+              "-c",
+              "echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet;"
+                  + " echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet;"
+                  + " ip route del local 127.0.0.1 dev lo table local;"
+                  + " ip route del local 127.0.0.0/8 dev lo table local;"
+                  + " ip route add 127.0.0.1/32 via "
+                  + gateway.getHostAddress()
+                  + " dev eth0 onlink;"
+                  + " ip route get 127.0.0.1;"
+                  + " nc -w 5 127.0.0.1 "
+                  + loopbackOnly.getLocalPort()
+                  + " </dev/null; echo nc-exit=$?");
+      assertThat(attack.stdout())
+          .as("the route inside the container really points at the gateway: %s", attack)
+          .contains("via " + gateway.getHostAddress())
+          .doesNotContain("loopback secret");
+    }
   }
 
   @Test
@@ -495,19 +583,36 @@ class LxcBackendIntegrationTest {
     return ContainerSpec.of(id, rootfsImage, "/init.sh");
   }
 
+  /** Accepts one connection and writes {@code line}; gives up quietly at the socket timeout. */
+  private static void answerOnce(ServerSocket server, String line) {
+    try (Socket s = server.accept()) {
+      s.getOutputStream().write(line.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // nobody came: the test asserts on what the client saw
+    }
+  }
+
+  private static String readLine(InetSocketAddress address) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(address, 5_000);
+      s.setSoTimeout(10_000);
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
-  /** Polls GET / on 127.0.0.1:port until it answers 200; returns the body. */
+  /** Polls GET / on the host's non-loopback address until it answers 200; returns the body. */
   private static String awaitHttp(int port, Duration patience) throws InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     String last = "nothing";
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
+        s.connect(new InetSocketAddress(HostAddresses.nonLoopback(), port), 500);
         s.setSoTimeout(1_000);
         OutputStream out = s.getOutputStream();
         out.write("GET / HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -524,6 +629,13 @@ class LxcBackendIntegrationTest {
       Thread.sleep(5);
     }
     throw new AssertionError(
-        "no HTTP 200 on 127.0.0.1:" + port + " within " + patience + ": " + last);
+        "no HTTP 200 on "
+            + HostAddresses.nonLoopback().getHostAddress()
+            + ":"
+            + port
+            + " within "
+            + patience
+            + ": "
+            + last);
   }
 }

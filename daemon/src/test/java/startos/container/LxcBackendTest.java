@@ -20,6 +20,7 @@ class LxcBackendTest {
   private RecordingRunner runner;
   private LxcBackend backend;
   private LxcSettings settings;
+  private Path procNet;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -32,7 +33,8 @@ class LxcBackendTest {
         LxcSettings.defaults(tmp.resolve("state"))
             .withCgroups("startos", cgroupRoot)
             .withLxcConfigDir(tmp.resolve("no-lxc-configs"));
-    backend = new LxcBackend(settings, runner, mountInfo);
+    procNet = Files.createDirectories(tmp.resolve("proc-net"));
+    backend = new LxcBackend(settings, runner, mountInfo, new HostListeners(procNet));
   }
 
   @Test
@@ -100,7 +102,7 @@ class LxcBackendTest {
     assertThat(runner.commands.stream().filter(c -> c.get(0).equals("sysctl")).findFirst())
         .hasValueSatisfying(c ->
             assertThat(c)
-                .contains("net.ipv4.ip_forward=1", "net.ipv4.conf.startbr0.route_localnet=1"));
+                .contains("net.ipv4.ip_forward=1", "net.ipv4.conf.startbr0.route_localnet=0"));
     assertThat(runner.stdins).anyMatch(s -> s.contains("table ip startos {"));
   }
 
@@ -173,6 +175,36 @@ class LxcBackendTest {
   }
 
   @Test
+  void aPortAHostServiceListensOnIsNeverForwarded() throws Exception {
+    backend.start(ContainerSpec.of("svc", image, "/init.sh"));
+    var ip = backend.ip("svc").orElseThrow();
+    // startd on 0.0.0.0:8080 (LISTEN) and a resolver's UDP socket on 127.0.0.1:5300
+    Files.writeString(
+        procNet.resolve("tcp"),
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+            + "   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0\n"
+            + "   1: 0100007F:A3B2 0100007F:1F90 01 00000000:00000000 00:00000000 00000000 0\n");
+    Files.writeString(
+        procNet.resolve("udp6"),
+        "  sl  local_address                         remote_address                        st\n"
+            + "   0: 00000000000000000000000001000000:14B4 00000000000000000000000000000000:0000 07\n");
+    int before = runner.stdins.size();
+
+    assertThatThrownBy(() -> backend.forward(8080, ip, 80))
+        .isInstanceOf(ContainerException.class)
+        .hasMessage(
+            "cannot forward 8080/tcp -> 10.209.0.2:80: port 8080 belongs to a service of the host"
+                + " that listens on it");
+    assertThatThrownBy(() -> backend.forward(5300, ip, 53))
+        .hasMessageContaining("port 5300 belongs to a service of the host");
+    assertThat(backend.forwards()).isEmpty();
+    assertThat(runner.stdins).hasSize(before);
+    // the client side of a connection (state 01) holds no port for a service
+    backend.forward(0xA3B2, ip, 80);
+    assertThat(backend.forwards()).hasSize(1);
+  }
+
+  @Test
   void forwardsGoIntoOneAtomicNftScriptAndConflictsAreRefused() {
     backend.start(ContainerSpec.of("svc", image, "/init.sh"));
     var ip = backend.ip("svc").orElseThrow();
@@ -180,7 +212,10 @@ class LxcBackendTest {
     PortForward f = backend.forward(8080, ip, 80);
 
     assertThat(runner.stdins.get(runner.stdins.size() - 1))
-        .contains("fib daddr type local tcp dport 8080 dnat to 10.209.0.2:80");
+        .contains(
+            "iifname != \"lo\" ip daddr != 127.0.0.0/8 fib daddr type local tcp dport 8080"
+                + " dnat to 10.209.0.2:80")
+        .contains("    ip daddr != 127.0.0.0/8 fib daddr type local tcp dport 8080");
     assertThat(backend.forwards()).containsExactly(f);
     assertThatThrownBy(() -> backend.forward(8080, ip, 81))
         .isInstanceOf(ContainerException.class)

@@ -71,22 +71,25 @@ class NetworkPiecesTest {
   }
 
   @Test
-  void natScriptReplacesOurTableAtomicallyWithLoopbackAndHairpinMasquerade() {
+  void natScriptForwardsOnlyNonLoopbackHostAddressesAndGuardsLoopbackFromTheBridge() {
     Subnet s = Subnet.parse("10.209.0.1/24");
     ProcessRunner none =
         (List<String> command, String stdin, Duration timeout) -> {
           throw new AssertionError("no command expected");
         };
     String script =
-        new NatTable(none, "startos", s)
+        new NatTable(none, "startos", "startbr0", s)
             .script(List.of(new PortForward(Protocol.UDP, 5353, s.host(2), 53)));
 
     assertThat(script)
         .startsWith("table ip startos\ndelete table ip startos\ntable ip startos {\n")
-        .contains("fib daddr type local udp dport 5353 dnat to 10.209.0.2:53")
+        .contains(
+            "iifname != \"lo\" ip daddr != 127.0.0.0/8 fib daddr type local udp dport 5353"
+                + " dnat to 10.209.0.2:53")
         .contains("ip saddr 10.209.0.0/24 ip daddr != 10.209.0.0/24 masquerade")
-        .contains("ip saddr 127.0.0.0/8 ip daddr 10.209.0.0/24 masquerade")
-        .contains("type nat hook output priority -100;");
+        .doesNotContain("ip saddr 127.0.0.0/8 ip daddr 10.209.0.0/24 masquerade")
+        .contains("type nat hook output priority -100;")
+        .contains("iifname \"startbr0\" ip daddr 127.0.0.0/8 drop");
   }
 
   @Test

@@ -155,12 +155,18 @@ final class ServiceRig implements AutoCloseable {
     return entry(id).at("/hosts/ui-multi/bindings/80/net/assignedPort").asInt();
   }
 
-  /** GET /index.html on the host port, asserting HTTP 200. */
+  /** GET /index.html on the host port at the host's own address, asserting HTTP 200. */
   static String get(int port) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html"))
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://"
+                            + startos.container.HostAddresses.nonLoopback().getHostAddress()
+                            + ":"
+                            + port
+                            + "/index.html"))
                 .timeout(Duration.ofSeconds(5))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
