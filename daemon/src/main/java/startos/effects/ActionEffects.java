@@ -28,9 +28,18 @@ final class ActionEffects {
             throw ProtocolException.invalidParams(
                 "parameter 'metadata' must be an ActionMetadata object with a 'name'");
           }
+          EffectLimits.requireStorable(metadata, "the metadata of action " + id);
           db.mutate(root -> {
             ObjectNode entry = PackageData.require(root, c.packageId());
-            PackageData.object(entry, "actions").set(id, metadata.deepCopy());
+            ObjectNode actions = PackageData.object(entry, "actions");
+            if (!actions.has(id)) {
+              EffectLimits.requireBelow(
+                  actions.size(),
+                  EffectLimits.MAX_ACTIONS,
+                  "actions",
+                  "remove some with action.clear before adding more");
+            }
+            actions.set(id, metadata.deepCopy());
             return null;
           });
           return JsonNodeFactory.instance.nullNode();

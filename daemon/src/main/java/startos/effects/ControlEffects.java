@@ -43,6 +43,7 @@ final class ControlEffects {
         "set-init-progress",
         c -> {
           JsonNode progress = c.params().value("progress");
+          EffectLimits.requireStorable(progress, "the init progress");
           host.setInitProgress(c.packageId(), progress);
           return NODES.nullNode();
         });
@@ -112,19 +113,6 @@ final class ControlEffects {
                   JsonNode smtp = db.get("/public/serverInfo/smtp").orElse(NODES.nullNode());
                   return smtp.isMissingNode() ? NODES.nullNode() : smtp;
                 }));
-    t.register(
-        "get-ssl-certificate",
-        c -> {
-          List<String> hostnames = hostnames(c);
-          String algorithm = algorithm(c);
-          ArrayNode chain = NODES.arrayNode();
-          host.certificateChain(hostnames, algorithm).forEach(chain::add);
-          if (c.callback().isPresent()) {
-            watches.watch(c.packageId(), c.callback().get(), () -> chain, chain);
-          }
-          return chain;
-        });
-    t.register("get-ssl-key", c -> NODES.textNode(host.certificateKey(hostnames(c), algorithm(c))));
     t.register(
         "set-data-version",
         c -> {
@@ -202,9 +190,18 @@ final class ControlEffects {
     if ((result.equals("failure") || result.equals("loading")) && message.isEmpty()) {
       throw ProtocolException.invalidParams("a '" + result + "' health result needs a message");
     }
+    EffectLimits.requireText(name, "the health check name");
+    message.ifPresent(m -> EffectLimits.requireText(m, "the health check message"));
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, c.packageId());
       ObjectNode health = PackageData.object(PackageData.object(entry, "statusInfo"), "health");
+      if (!health.has(id)) {
+        EffectLimits.requireBelow(
+            health.size(),
+            EffectLimits.MAX_HEALTH_CHECKS,
+            "health checks",
+            "report new results under the ids of existing checks");
+      }
       ObjectNode check = health.putObject(id);
       check.put("name", name);
       check.put("result", result);
@@ -229,12 +226,12 @@ final class ControlEffects {
     if (title.isBlank()) {
       throw ProtocolException.invalidParams("a notification needs a non-empty 'title'");
     }
-    host.notify(
-        c.packageId(),
-        level,
-        title,
-        p.optionalString("message").orElse(""),
-        p.optionalValue("data").orElse(NODES.nullNode()));
+    String message = p.optionalString("message").orElse("");
+    JsonNode data = p.optionalValue("data").orElse(NODES.nullNode());
+    EffectLimits.requireText(title, "the notification title");
+    EffectLimits.requireText(message, "the notification message");
+    EffectLimits.requireStorable(data, "the notification data");
+    host.notify(c.packageId(), level, title, message, data);
     return NODES.nullNode();
   }
 
@@ -302,23 +299,6 @@ final class ControlEffects {
               + caller
               + " does not");
     }
-  }
-
-  private static List<String> hostnames(EffectCall c) {
-    List<String> names = c.params().stringList("hostnames");
-    if (names.isEmpty()) {
-      throw ProtocolException.invalidParams("parameter 'hostnames' must not be empty");
-    }
-    return names;
-  }
-
-  private static String algorithm(EffectCall c) {
-    String a = c.params().optionalString("algorithm").orElse("ecdsa");
-    if (!a.equals("ecdsa") && !a.equals("ed25519")) {
-      throw ProtocolException.invalidParams(
-          "parameter 'algorithm' must be \"ecdsa\" or \"ed25519\", got \"" + a + "\"");
-    }
-    return a;
   }
 
   private static JsonNode text(Optional<String> value) {

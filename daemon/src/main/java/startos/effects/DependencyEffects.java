@@ -69,9 +69,18 @@ final class DependencyEffects {
           }
           ObjectNode task = ((ObjectNode) c.raw()).deepCopy();
           task.remove("eventId");
+          EffectLimits.requireText(replayId, "the task's replayId");
+          EffectLimits.requireStorable(task, "the task " + replayId);
           db.mutate(root -> {
             ObjectNode tasks =
                 PackageData.object(PackageData.require(root, c.packageId()), "tasks");
+            if (!tasks.has(replayId)) {
+              EffectLimits.requireBelow(
+                  tasks.size(),
+                  EffectLimits.MAX_TASKS,
+                  "tasks",
+                  "remove some with action.clear-tasks before adding more");
+            }
             ObjectNode entry = tasks.putObject(replayId);
             entry.set("task", task);
             entry.put("active", true);
@@ -109,6 +118,13 @@ final class DependencyEffects {
 
   private JsonNode setDependencies(EffectCall c) {
     JsonNode list = c.params().array("dependencies");
+    if (list.size() > EffectLimits.MAX_DEPENDENCIES) {
+      throw ProtocolException.invalidParams(
+          "a package may declare at most "
+              + EffectLimits.MAX_DEPENDENCIES
+              + " dependencies, got "
+              + list.size());
+    }
     ObjectNode current = NODES.objectNode();
     for (JsonNode d : list) {
       if (!d.isObject()) {

@@ -17,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import startos.rpc.ErrorKind;
 import startos.rpc.ProtocolException;
 import startos.rpc.RpcException;
 import startos.rpc.StandardError;
@@ -27,19 +29,24 @@ import startos.rpc.StandardError;
 /**
  * Listens on one service's {@code host.sock}: newline-delimited JSON-RPC, one call per connection,
  * each on its own virtual thread. A bad call only ever gets an error reply; the server keeps going.
+ * The package on the other end is untrusted: it gets at most {@link EffectLimits#MAX_CONNECTIONS}
+ * connections open at once and {@link EffectLimits#MAX_REQUEST_BYTES} per request; beyond either it
+ * gets an error reply and the connection is closed. Each package has its own server, so a flood
+ * only ever slows down the package sending it.
  */
 public final class EffectServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EffectServer.class);
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** Longest request line accepted (certificates and manifests fit easily). */
-  static final int MAX_LINE = 8 * 1024 * 1024;
+  static final int MAX_LINE = EffectLimits.MAX_REQUEST_BYTES;
 
   private final String packageId;
   private final Path socket;
   private final EffectTable table;
   private final ServerSocketChannel server;
   private final LongPredicate peerAllowed;
+  private final Semaphore connections = new Semaphore(EffectLimits.MAX_CONNECTIONS);
   private final Thread acceptor;
   private volatile boolean closed;
 
@@ -97,10 +104,22 @@ public final class EffectServer implements AutoCloseable {
       try {
         SocketChannel client = server.accept();
         if (!PeerUid.matches(client, peerAllowed)) {
-          refuse(client);
+          refuseForeignPeer(client);
           continue;
         }
-        Thread.ofVirtual().name("effect-" + packageId).start(() -> serve(client));
+        if (!connections.tryAcquire()) {
+          refuseOverCap(client);
+          continue;
+        }
+        Thread.ofVirtual()
+            .name("effect-" + packageId)
+            .start(() -> {
+              try {
+                serve(client);
+              } finally {
+                connections.release();
+              }
+            });
       } catch (IOException e) {
         if (!closed) {
           LOG.warn("host.sock of {} stopped accepting: {}", packageId, e.getMessage());
@@ -110,7 +129,7 @@ public final class EffectServer implements AutoCloseable {
     }
   }
 
-  private void refuse(SocketChannel client) {
+  private void refuseForeignPeer(SocketChannel client) {
     LOG.warn(
         "host.sock of {}: refused a connection from uid {}, outside the package's ids",
         packageId,
@@ -122,17 +141,70 @@ public final class EffectServer implements AutoCloseable {
     }
   }
 
+  /** Answers a connection over the cap at once, on the acceptor: the reply fits any buffer. */
+  private void refuseOverCap(SocketChannel client) {
+    try (client) {
+      LOG.warn(
+          "{} has {} host.sock connections open; refusing another",
+          packageId,
+          EffectLimits.MAX_CONNECTIONS);
+      reply(
+          client,
+          errorReply(
+              ErrorKind.RATE_LIMITED.code(),
+              packageId
+                  + " already has "
+                  + EffectLimits.MAX_CONNECTIONS
+                  + " effect calls open on host.sock; wait for some to finish"));
+    } catch (IOException e) {
+      LOG.debug("refusing a connection of {}: {}", packageId, e.getMessage());
+    }
+  }
+
   private void serve(SocketChannel client) {
     try (client) {
       InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(client));
-      Optional<byte[]> line = readLine(in);
+      Optional<byte[]> line;
+      try {
+        line = readLine(in);
+      } catch (RequestTooLong e) {
+        // a Unix socket keeps the reply for the peer even though we close with its rest unread
+        reply(client, errorReply(StandardError.INVALID_REQUEST.code(), e.getMessage()));
+        return;
+      }
       if (line.isEmpty()) {
         return;
       }
-      String reply = handle(line.get());
-      client.write(java.nio.ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8)));
+      reply(client, handle(line.get()));
     } catch (IOException e) {
       LOG.debug("effect connection of {} failed: {}", packageId, e.getMessage());
+    }
+  }
+
+  private static void reply(SocketChannel client, String reply) throws IOException {
+    java.nio.ByteBuffer buf =
+        java.nio.ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8));
+    while (buf.hasRemaining()) {
+      client.write(buf);
+    }
+  }
+
+  private static String errorReply(int code, String message) {
+    ObjectNode reply = JSON.createObjectNode();
+    reply.set("error", error(code, message, message));
+    reply.putNull("id");
+    return reply.toString();
+  }
+
+  /** The request line went past {@link #MAX_LINE}. */
+  private static final class RequestTooLong extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RequestTooLong() {
+      super(
+          "effect request longer than "
+              + MAX_LINE
+              + " bytes; send large data some other way (a volume file)");
     }
   }
 
@@ -204,7 +276,7 @@ public final class EffectServer implements AutoCloseable {
         return Optional.of(buf.toByteArray());
       }
       if (buf.size() >= MAX_LINE) {
-        throw new IOException("effect request longer than " + MAX_LINE + " bytes");
+        throw new RequestTooLong();
       }
       buf.write(b);
     }

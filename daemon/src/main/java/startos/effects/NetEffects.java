@@ -138,14 +138,24 @@ final class NetEffects {
     options.set("addSsl", addSsl.deepCopy());
     options.set("secure", secure.deepCopy());
     List<ForwardChange> changes = new ArrayList<>();
+    // read before taking the database lock: /proc is the host's, the moment of asking is enough
+    // because HostNetwork checks again when it installs the forward
+    Set<Integer> reserved = host.reservedHostPorts();
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, c.packageId());
       ObjectNode h = host(PackageData.object(entry, "hosts"), hostId);
       ObjectNode bindings = PackageData.object(h, "bindings");
       JsonNode old = bindings.get(Integer.toString(internal));
-      PortAllocator ports = new PortAllocator(root);
+      PortAllocator ports = new PortAllocator(root, reserved);
       if (old != null && old.path("options").equals(options)) {
         return null;
+      }
+      if (old == null) {
+        EffectLimits.requireBelow(
+            countBindings(entry),
+            EffectLimits.MAX_BINDINGS,
+            "port bindings",
+            "remove some with clear-bindings before adding more");
       }
       if (old != null) {
         release(ports, old, internal, changes);
@@ -179,6 +189,12 @@ final class NetEffects {
     });
     apply(c.packageId(), changes);
     return NODES.nullNode();
+  }
+
+  private static int countBindings(ObjectNode entry) {
+    int[] n = {0};
+    forEachBinding(entry, b -> n[0]++);
+    return n[0];
   }
 
   private static void putPort(ObjectNode net, String name, Integer port) {
@@ -263,8 +279,18 @@ final class NetEffects {
     iface.put("masked", p.bool("masked", false));
     iface.set("addressInfo", addressInfo.deepCopy());
     iface.put("type", type);
+    EffectLimits.requireStorable(iface, "service interface " + id);
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, c.packageId());
+      Set<String> ids = new HashSet<>();
+      forEachBinding(entry, b -> b.path("interfaces").fieldNames().forEachRemaining(ids::add));
+      if (!ids.contains(id)) {
+        EffectLimits.requireBelow(
+            ids.size(),
+            EffectLimits.MAX_INTERFACES,
+            "service interfaces",
+            "remove some with clear-service-interfaces before adding more");
+      }
       JsonNode binding =
           entry.path("hosts").path(hostId).path("bindings").path(Integer.toString(internal));
       if (!(binding instanceof ObjectNode b)) {

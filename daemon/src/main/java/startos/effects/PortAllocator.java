@@ -9,7 +9,11 @@ import startos.rpc.RpcException;
 
 /**
  * StartOS's external port allocation over {@code /private/availablePorts} ({@code {port: ssl}}):
- * the preferred port when it is free and not restricted, else a random one from 49152.
+ * the preferred port when it is free and not restricted, else a random one from StartOS's dynamic
+ * range 49152-65534. Besides StartOS's restricted ports, every port a host socket holds at
+ * allocation time ({@link startos.container.HostListeners}: startd's own, sshd, anything on
+ * 127.0.0.1) is reserved: a package asking for one gets a dynamic port instead, as for any taken
+ * port, and never the host service's.
  */
 public final class PortAllocator {
   public static final String POINTER = "/private/availablePorts";
@@ -18,10 +22,17 @@ public final class PortAllocator {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ObjectNode taken;
+  private final Set<Integer> reserved;
 
-  /** Works on the {@code availablePorts} object of a root being mutated. */
+  /** For releasing ports: works on the {@code availablePorts} object of a root being mutated. */
   public PortAllocator(ObjectNode root) {
+    this(root, Set.of());
+  }
+
+  /** Allocates around {@code reserved} (the ports host sockets hold) as well. */
+  public PortAllocator(ObjectNode root, Set<Integer> reserved) {
     this.taken = PackageData.object(PackageData.object(root, "private"), "availablePorts");
+    this.reserved = Set.copyOf(reserved);
   }
 
   public static boolean restricted(int port) {
@@ -30,7 +41,11 @@ public final class PortAllocator {
 
   /** The preferred port if allowed and free. */
   public OptionalInt tryAlloc(int port, boolean ssl) {
-    if (port < 1 || port > 65535 || restricted(port) || taken.has(Integer.toString(port))) {
+    if (port < 1
+        || port > 65535
+        || restricted(port)
+        || reserved.contains(port)
+        || taken.has(Integer.toString(port))) {
       return OptionalInt.empty();
     }
     taken.put(Integer.toString(port), ssl);
@@ -41,7 +56,7 @@ public final class PortAllocator {
   public int alloc(boolean ssl) {
     for (int i = 0; i < 1000; i++) {
       int port = EPHEMERAL_START + RANDOM.nextInt(65535 - EPHEMERAL_START);
-      if (!taken.has(Integer.toString(port))) {
+      if (!taken.has(Integer.toString(port)) && !reserved.contains(port)) {
         taken.put(Integer.toString(port), ssl);
         return port;
       }

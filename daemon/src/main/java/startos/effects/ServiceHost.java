@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What effects need from the service layer beyond the database: the seam between a package's
@@ -36,6 +37,12 @@ public interface ServiceHost {
 
   String osIp();
 
+  /**
+   * The ports host sockets hold right now (startd's own among them): never given to a package. Read
+   * before allocating, outside any database lock.
+   */
+  Set<Integer> reservedHostPorts();
+
   /** Forwards a host port to the package container's internal port. */
   void forward(String packageId, int hostPort, int internalPort);
 
@@ -44,11 +51,17 @@ public interface ServiceHost {
   /** Creates a notification about the package. */
   void notify(String packageId, String level, String title, String message, JsonNode data);
 
-  /** Certificate chain PEMs [leaf, intermediate, root] for hostnames from the local CA. */
-  List<String> certificateChain(List<String> hostnames, String algorithm);
+  /**
+   * Certificate chain PEMs [leaf, intermediate, root] for hostnames (already checked to be the
+   * package's to ask for) from the local CA, cached for this package alone.
+   */
+  List<String> certificateChain(String packageId, List<String> hostnames, String algorithm);
 
-  /** The PKCS#8 PEM key of the leaf certificate for hostnames. */
-  String certificateKey(List<String> hostnames, String algorithm);
+  /** The PKCS#8 PEM key of the package's own leaf certificate for hostnames. */
+  String certificateKey(String packageId, List<String> hostnames, String algorithm);
+
+  /** The server's own LAN addresses (IP literals), on which every package is served. */
+  Set<String> serverAddresses();
 
   /** Reports the package's init progress (FullProgress or Progress JSON). */
   void setInitProgress(String packageId, JsonNode progress);

@@ -10,6 +10,7 @@ public final class StandardEffects {
     EffectTable table = new EffectTable();
     new ControlEffects(db, host, watches).register(table);
     new NetEffects(db, host, watches).register(table);
+    new SslEffects(db, host, watches).register(table);
     new DependencyEffects(db).register(table);
     return table;
   }

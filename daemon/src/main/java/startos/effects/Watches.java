@@ -9,61 +9,80 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import startos.rpc.ErrorKind;
+import startos.rpc.RpcException;
 
 /**
  * Reactive reads: a package that passed a callback id with a read is told once, through {@code
- * callback {id, args}} on service.sock, when the value it read changes. Thread-safe.
+ * callback {id, args}} on service.sock, when the value it read changes. A package holds at most
+ * {@link EffectLimits#MAX_WATCHES} callbacks at once: each keeps a copy of what it read, and every
+ * database change re-reads them all. Thread-safe.
  */
 public final class Watches {
   private static final Logger LOG = LoggerFactory.getLogger(Watches.class);
 
-  private record Watch(String packageId, long callbackId, Supplier<JsonNode> read, JsonNode seen) {}
-
-  private record Key(String packageId, long callbackId) {}
+  private record Watch(long callbackId, Supplier<JsonNode> read, JsonNode seen) {}
 
   private final ServiceHost host;
-  private final Map<Key, Watch> watches = new ConcurrentHashMap<>();
+  private final Map<String, Map<Long, Watch>> byPackage = new ConcurrentHashMap<>();
 
   public Watches(ServiceHost host) {
     this.host = host;
   }
 
-  /** Remembers what the package saw; {@link #recheck} fires the callback when it changes. */
+  /**
+   * Remembers what the package saw; {@link #recheck} fires the callback when it changes.
+   *
+   * @throws RpcException when the package already holds {@link EffectLimits#MAX_WATCHES}
+   */
   void watch(String packageId, long callbackId, Supplier<JsonNode> read, JsonNode seen) {
-    watches.put(
-        new Key(packageId, callbackId), new Watch(packageId, callbackId, read, seen.deepCopy()));
+    Map<Long, Watch> mine = byPackage.computeIfAbsent(packageId, k -> new ConcurrentHashMap<>());
+    synchronized (mine) {
+      if (!mine.containsKey(callbackId) && mine.size() >= EffectLimits.MAX_WATCHES) {
+        throw new RpcException(
+            ErrorKind.INVALID_REQUEST,
+            packageId
+                + " already has "
+                + EffectLimits.MAX_WATCHES
+                + " callbacks registered; clear some with clear-callbacks before registering more");
+      }
+      mine.put(callbackId, new Watch(callbackId, read, seen.deepCopy()));
+    }
   }
 
   /** Re-reads every watched value and fires (then forgets) the callbacks of changed ones. */
   public void recheck() {
-    for (Map.Entry<Key, Watch> e : List.copyOf(watches.entrySet())) {
-      Watch w = e.getValue();
-      JsonNode now;
-      try {
-        now = w.read().get();
-      } catch (RuntimeException ex) {
-        now = JsonNodeFactory.instance.nullNode();
-      }
-      if (!now.equals(w.seen()) && watches.remove(e.getKey(), w)) {
-        LOG.debug("{}: watched value changed, firing callback {}", w.packageId(), w.callbackId());
-        host.fireCallback(w.packageId(), w.callbackId(), JsonNodeFactory.instance.arrayNode());
+    for (Map.Entry<String, Map<Long, Watch>> p : List.copyOf(byPackage.entrySet())) {
+      Map<Long, Watch> mine = p.getValue();
+      for (Watch w : List.copyOf(mine.values())) {
+        JsonNode now;
+        try {
+          now = w.read().get();
+        } catch (RuntimeException ex) {
+          now = JsonNodeFactory.instance.nullNode();
+        }
+        if (!now.equals(w.seen()) && mine.remove(w.callbackId(), w)) {
+          LOG.debug("{}: watched value changed, firing callback {}", p.getKey(), w.callbackId());
+          host.fireCallback(p.getKey(), w.callbackId(), JsonNodeFactory.instance.arrayNode());
+        }
       }
     }
   }
 
   /** Drops the package's callbacks: all, those in {@code only}, or all but {@code except}. */
   void clear(String packageId, Set<Long> ids, boolean only) {
-    watches
-        .keySet()
-        .removeIf(k -> k.packageId().equals(packageId) && ids.contains(k.callbackId()) == only);
+    Map<Long, Watch> mine = byPackage.get(packageId);
+    if (mine != null) {
+      mine.keySet().removeIf(id -> ids.contains(id) == only);
+    }
   }
 
   /** Forgets every callback of a package whose runtime went away. */
   public void forget(String packageId) {
-    watches.keySet().removeIf(k -> k.packageId().equals(packageId));
+    byPackage.remove(packageId);
   }
 
   public int size() {
-    return watches.size();
+    return byPackage.values().stream().mapToInt(Map::size).sum();
   }
 }

@@ -31,6 +31,12 @@ public final class Notifications {
   /** What {@code notification.list} returns when no limit is given. */
   public static final int DEFAULT_LIMIT = 40;
 
+  /**
+   * Notifications kept per package: a package notifying in a loop only ever replaces its own oldest
+   * ones, so the list (and the database) stays bounded and the user's other notifications stay.
+   */
+  public static final int MAX_PER_PACKAGE = 100;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STORE = "notifications";
 
@@ -76,6 +82,7 @@ public final class Notifications {
               entry.put("message", draft.message());
               entry.set("data", draft.data().deepCopy());
               entry.put("seen", false);
+              draft.packageId().ifPresent(pkg -> dropOldestOf(store, pkg, MAX_PER_PACKAGE - 1));
               store.set(Long.toString(id), entry);
               recount(root);
               return id;
@@ -188,6 +195,19 @@ public final class Notifications {
       return null;
     });
     return NullNode.getInstance();
+  }
+
+  private static void dropOldestOf(ObjectNode store, String packageId, int keep) {
+    List<Long> ids = new ArrayList<>();
+    byId(store)
+        .forEach((id, n) -> {
+          if (packageId.equals(n.path("packageId").asText(null))) {
+            ids.add(id);
+          }
+        });
+    for (int i = 0; i < ids.size() - keep; i++) {
+      store.remove(Long.toString(ids.get(i)));
+    }
   }
 
   private static ObjectNode store(ObjectNode root) {

@@ -32,6 +32,7 @@ import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
+import startos.ssl.CertStore;
 
 /**
  * Installs, updates and removes packages: a first install, an update that keeps the old version's
@@ -497,6 +498,7 @@ final class PackageInstalls {
             }
           });
       PackageData.all(root).remove(id);
+      CertStore.forget(root, id);
       return null;
     });
     PackageLayout layout = settings.layout(id);

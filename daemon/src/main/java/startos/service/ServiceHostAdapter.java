@@ -2,15 +2,21 @@ package startos.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import startos.container.ContainerBackend;
+import startos.container.HostListeners;
 import startos.container.PortForward;
 import startos.effects.ServiceHost;
 import startos.install.InstallProgress;
@@ -107,6 +113,11 @@ final class ServiceHostAdapter implements ServiceHost {
   }
 
   @Override
+  public Set<Integer> reservedHostPorts() {
+    return HostListeners.system().ports();
+  }
+
+  @Override
   public void forward(String packageId, int hostPort, int internalPort) {
     Inet4Address ip =
         backend
@@ -133,8 +144,8 @@ final class ServiceHostAdapter implements ServiceHost {
   }
 
   @Override
-  public List<String> certificateChain(List<String> hostnames, String algorithm) {
-    LeafCertificate leaf = leaf(hostnames, algorithm);
+  public List<String> certificateChain(String packageId, List<String> hostnames, String algorithm) {
+    LeafCertificate leaf = leaf(packageId, hostnames, algorithm);
     List<String> pems = new ArrayList<>();
     for (X509Certificate c : leaf.chain()) {
       pems.add(startos.ssl.Pem.encode(c));
@@ -143,14 +154,38 @@ final class ServiceHostAdapter implements ServiceHost {
   }
 
   @Override
-  public String certificateKey(List<String> hostnames, String algorithm) {
-    return leaf(hostnames, algorithm).keyPem();
+  public String certificateKey(String packageId, List<String> hostnames, String algorithm) {
+    return leaf(packageId, hostnames, algorithm).keyPem();
   }
 
-  private LeafCertificate leaf(List<String> hostnames, String algorithm) {
+  @Override
+  public Set<String> serverAddresses() {
+    Set<String> addresses = new TreeSet<>();
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        // LAN interfaces only: not loopback, not our container bridge or veths
+        if (!nic.isUp() || nic.isLoopback() || nic.getName().startsWith("vst")) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+          String text = a.getHostAddress();
+          int zone = text.indexOf('%');
+          String literal = zone < 0 ? text : text.substring(0, zone);
+          if (!literal.equals(settings.osIp()) && !a.isLinkLocalAddress()) {
+            addresses.add(literal);
+          }
+        }
+      }
+    } catch (SocketException e) {
+      LOG.warn("cannot list the server's network addresses: {}", e.getMessage());
+    }
+    return addresses;
+  }
+
+  private LeafCertificate leaf(String packageId, List<String> hostnames, String algorithm) {
     try {
       return certs
-          .certFor(Set.copyOf(hostnames))
+          .certFor(packageId, Set.copyOf(hostnames))
           .leaf(algorithm.equals("ed25519") ? KeyAlgorithm.ED25519 : KeyAlgorithm.ECDSA);
     } catch (RuntimeException e) {
       throw new RpcException(

@@ -18,7 +18,11 @@ import startos.patchdb.PatchDb;
 
 /**
  * The local CA as kept in the database ({@code /private/keyStore/localCerts}: {@code rootKey,
- * rootCert, intKey, intCert, leaves}), issuing and caching leaf certificates per hostname set. A
+ * rootCert, intKey, intCert, packageLeaves}), issuing and caching leaf certificates per package and
+ * hostname set ({@code packageLeaves.<owner>.<sorted names as JSON>}). Keys are never shared
+ * between owners: a package asking for names another one also serves on (the server's LAN address)
+ * gets its own key. Each owner keeps at most {@value #MAX_PER_OWNER} leaves, the one issued longest
+ * ago dropped first, so a package cannot grow the database by asking for ever new name sets. A
  * cached leaf is reused until it has less than 30 days left, then renewed with the same keys.
  */
 public final class CertStore {
@@ -27,6 +31,12 @@ public final class CertStore {
 
   /** Renew a leaf this long before it expires, as StartOS does. */
   static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+  /** Leaves kept per owner (a package): far more name sets than a package serves on. */
+  public static final int MAX_PER_OWNER = 64;
+
+  /** Where leaves live, one object per owner. */
+  static final String LEAVES = "packageLeaves";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> KINDS = List.of("ed25519", "nistp256");
@@ -49,22 +59,31 @@ public final class CertStore {
   }
 
   /**
-   * Both leaves for {@code hostnamesAndIps} (DNS names and IP literals), from the cache or freshly
+   * Both leaves of {@code owner} (a package id) for {@code hostnamesAndIps} (DNS names and IP
+   * literals, already checked to be the owner's to ask for), from the owner's cache or freshly
    * issued and stored.
    *
    * @throws SslException before setup has created the CA, or for an unusable name
    */
-  public FullChain certFor(Set<String> hostnamesAndIps) {
+  public FullChain certFor(String owner, Set<String> hostnamesAndIps) {
     if (hostnamesAndIps.isEmpty()) {
       throw new SslException("a leaf certificate needs at least one hostname or IP address");
     }
     TreeSet<String> names = new TreeSet<>(hostnamesAndIps);
     String key = cacheKey(names);
     Instant now = clock.instant();
-    return db.mutate(root -> certFor(root, names, key, now)).result();
+    return db.mutate(root -> certFor(root, owner, names, key, now)).result();
   }
 
-  private static FullChain certFor(ObjectNode root, Set<String> names, String key, Instant now) {
+  /** Drops every leaf and key of {@code owner}, e.g. when the package is uninstalled. */
+  public static void forget(ObjectNode root, String owner) {
+    if (root.at(POINTER).path(LEAVES) instanceof ObjectNode leaves) {
+      leaves.remove(owner);
+    }
+  }
+
+  private static FullChain certFor(
+      ObjectNode root, String owner, Set<String> names, String key, Instant now) {
     JsonNode node = root.at(POINTER);
     LocalCa ca =
         caFrom(node)
@@ -72,15 +91,22 @@ public final class CertStore {
                 new SslException(
                     "the local certificate authority does not exist yet: finish setup first"));
     ObjectNode store = (ObjectNode) node;
-    ObjectNode leaves = store.get("leaves") instanceof ObjectNode o ? o : store.putObject("leaves");
+    // leaves of earlier versions were shared by every package asking for the same names
+    store.remove("leaves");
+    ObjectNode owners = store.get(LEAVES) instanceof ObjectNode o ? o : store.putObject(LEAVES);
+    ObjectNode leaves = owners.get(owner) instanceof ObjectNode o ? o : owners.putObject(owner);
     JsonNode cached = leaves.get(key);
-    if (cached != null && fresh(cached, ca, now)) {
-      return new FullChain(leafFrom(cached, "ed25519", ca), leafFrom(cached, "nistp256", ca));
+    if (cached instanceof ObjectNode hit && fresh(hit, ca, now)) {
+      return new FullChain(leafFrom(hit, "ed25519", ca), leafFrom(hit, "nistp256", ca));
     }
     KeyPair ed = reuse(cached, "ed25519").orElseGet(Keys::ed25519);
     KeyPair ec = reuse(cached, "nistp256").orElseGet(Keys::p256);
     FullChain chain = new FullChain(ca.issueLeaf(names, ed, now), ca.issueLeaf(names, ec, now));
+    if (cached == null) {
+      evictOldest(leaves, MAX_PER_OWNER - 1);
+    }
     ObjectNode entry = leaves.putObject(key);
+    entry.put("issued", now.toEpochMilli());
     ObjectNode keys = entry.putObject("keys");
     keys.put("ed25519", chain.ed25519().keyPem());
     keys.put("nistp256", chain.ecdsa().keyPem());
@@ -90,7 +116,23 @@ public final class CertStore {
     return chain;
   }
 
-  /** StartOS keys the cache by the JSON text of the sorted name list. */
+  /** Drops the longest-issued leaves; a hit does not count as use, so reads write nothing. */
+  private static void evictOldest(ObjectNode leaves, int keep) {
+    while (leaves.size() > keep) {
+      String oldest = null;
+      long oldestUse = Long.MAX_VALUE;
+      for (var e : leaves.properties()) {
+        long used = e.getValue().path("issued").asLong(0);
+        if (oldest == null || used < oldestUse) {
+          oldest = e.getKey();
+          oldestUse = used;
+        }
+      }
+      leaves.remove(oldest);
+    }
+  }
+
+  /** Within an owner, StartOS's key: the JSON text of the sorted name list. */
   static String cacheKey(Set<String> names) {
     ArrayNode array = JSON.createArrayNode();
     new TreeSet<>(names).forEach(array::add);

@@ -141,6 +141,60 @@ class EffectServerTest {
   }
 
   @Test
+  void aPackageAskingForAPortAHostServiceHoldsGetsADynamicPortAndNoForwardOnIt()
+      throws IOException {
+    host.reserved = java.util.Set.of(18080, 5959);
+    for (int preferred : List.of(18080, 5959)) {
+      String bind =
+          "{\"id\":\"h"
+              + preferred
+              + "\",\"internalPort\":80,\"preferredExternalPort\":"
+              + preferred
+              + ",\"addSsl\":null,\"secure\":null}";
+      assertThat(call("bind", bind).has("result")).isTrue();
+      int assigned =
+          db.get(
+                  "/public/packageData/"
+                      + PKG
+                      + "/hosts/h"
+                      + preferred
+                      + "/bindings/80/net/assignedPort")
+              .orElseThrow()
+              .asInt();
+      assertThat(assigned).isBetween(49152, 65535);
+    }
+    assertThat(host.forwards).noneMatch(f -> f.startsWith("+18080") || f.startsWith("+5959"));
+    assertThat(db.get("/private/availablePorts").orElseThrow().has("18080")).isFalse();
+  }
+
+  @Test
+  void bindingsBeyondTheCapAreRefusedAndTheExistingOnesStay() throws IOException {
+    for (int i = 0; i < EffectLimits.MAX_BINDINGS; i++) {
+      String bind =
+          "{\"id\":\"ui\",\"internalPort\":"
+              + (1000 + i)
+              + ",\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}";
+      assertThat(call("bind", bind).has("result")).isTrue();
+    }
+    JsonNode refused =
+        call(
+            "bind",
+            "{\"id\":\"api\",\"internalPort\":9,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}");
+    assertThat(refused.at("/error/message").asText())
+        .isEqualTo(
+            "a package may have at most 128 port bindings; remove some with clear-bindings before"
+                + " adding more");
+    assertThat(host.forwards).hasSize(EffectLimits.MAX_BINDINGS);
+    // re-binding an existing port is not a new binding
+    assertThat(
+            call(
+                    "bind",
+                    "{\"id\":\"ui\",\"internalPort\":1000,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}")
+                .has("result"))
+        .isTrue();
+  }
+
+  @Test
   void interfacesAreRecordedUnderTheirBinding() throws IOException {
     call(
         "bind",
@@ -335,12 +389,238 @@ class EffectServerTest {
     assertThat(db.get("/public/packageData/" + PKG + "/tasks").orElseThrow().size()).isZero();
   }
 
+  @Test
+  void aPackageGetsKeysOnlyForItsOwnNamesAndCertificatesOnlyForThisServersNames()
+      throws IOException {
+    db.mutate(root -> {
+      root.withObjectProperty("public")
+          .withObjectProperty("serverInfo")
+          .put("hostname", "brave-otter");
+      PackageData.all(root)
+          .putObject("other-pkg")
+          .putObject("hosts")
+          .putObject("main")
+          .putObject("privateDomains")
+          .putObject("other.home");
+      return null;
+    });
+    String own =
+        "[\"brave-otter.local\",\"192.168.1.7\",\"FD00:0:0::7\",\"10.0.3.5\",\"hello-test.startos\"]";
+    assertThat(call("get-ssl-key", "{\"hostnames\":" + own + "}").path("result").asText())
+        .isEqualTo("key");
+
+    for (String foreign :
+        List.of("www.google.com", "other.home", "other-pkg.startos", "10.0.3.9", "8.8.8.8")) {
+      JsonNode refused =
+          call("get-ssl-key", "{\"hostnames\":[\"brave-otter.local\",\"" + foreign + "\"]}");
+      assertThat(refused.at("/error/code").asInt()).as(foreign).isEqualTo(6);
+      assertThat(refused.at("/error/message").asText())
+          .as(foreign)
+          .startsWith("unknown hostname: " + foreign + " is not an address of hello-test");
+    }
+    // certificates are public: the other package's names and container addresses are fine
+    for (String theirs : List.of("other.home", "other-pkg.startos", "10.0.3.9")) {
+      assertThat(call("get-ssl-certificate", "{\"hostnames\":[\"" + theirs + "\"]}").has("result"))
+          .as(theirs)
+          .isTrue();
+    }
+    for (String nobodys : List.of("www.google.com", "8.8.8.8", "startd.example.org")) {
+      assertThat(
+              call("get-ssl-certificate", "{\"hostnames\":[\"" + nobodys + "\"]}")
+                  .at("/error/message")
+                  .asText())
+          .isEqualTo(
+              "unknown hostname: "
+                  + nobodys
+                  + " is not an address of this server or its packages, so the local certificate"
+                  + " authority will not sign it");
+    }
+    assertThat(host.certificates)
+        .allMatch(r -> r.contains(" " + PKG + " "))
+        .noneMatch(r -> r.contains("google") || r.contains("8.8.8.8"))
+        .hasSize(4);
+  }
+
+  @Test
+  void aConnectionFloodGetsAClearErrorWhileAnotherPackageKeepsBeingServed() throws Exception {
+    db.mutate(root -> {
+      PackageData.all(root).putObject("other-pkg");
+      return null;
+    });
+    Path otherSocket = dir.resolve("other.sock");
+    List<SocketChannel> held = new ArrayList<>();
+    try (EffectServer other =
+        EffectServer.start(
+            "other-pkg", otherSocket, -1, StandardEffects.table(db, host, watches))) {
+      for (int i = 0; i < EffectLimits.MAX_CONNECTIONS; i++) {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(dir.resolve("host.sock")));
+        held.add(ch);
+      }
+
+      JsonNode refused = call("get-os-ip", "{}");
+      assertThat(refused.at("/error/code").asInt()).isEqualTo(37);
+      assertThat(refused.at("/error/message").asText())
+          .isEqualTo(
+              PKG + " already has 64 effect calls open on host.sock; wait for some to finish");
+      assertThat(
+              callAt(otherSocket, "{\"id\":1,\"method\":\"get-os-ip\",\"params\":{}}")
+                  .path("result")
+                  .asText())
+          .isEqualTo("10.0.3.1");
+
+      for (SocketChannel ch : held) {
+        ch.close();
+      }
+      JsonNode again = call("get-os-ip", "{}");
+      for (int i = 0; i < 100 && again.has("error"); i++) {
+        Thread.sleep(20); // the server notices the closed connections on its own threads
+        again = call("get-os-ip", "{}");
+      }
+      assertThat(again.path("result").asText()).isEqualTo("10.0.3.1");
+    } finally {
+      for (SocketChannel ch : held) {
+        ch.close();
+      }
+    }
+  }
+
+  @Test
+  void anOversizedRequestGetsAClearErrorAndTheNextCallIsServed() throws IOException {
+    byte[] huge = new byte[EffectLimits.MAX_REQUEST_BYTES + 10];
+    java.util.Arrays.fill(huge, (byte) 'x');
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(dir.resolve("host.sock")));
+      ByteBuffer buf = ByteBuffer.wrap(huge);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      JsonNode r =
+          JSON.readTree(
+              new BufferedReader(
+                      new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))
+                  .readLine());
+      assertThat(r.at("/error/code").asInt()).isEqualTo(-32600);
+      assertThat(r.at("/error/message").asText())
+          .isEqualTo(
+              "effect request longer than 1048576 bytes; send large data some other way (a volume"
+                  + " file)");
+    }
+    assertThat(call("get-os-ip", "{}").path("result").asText()).isEqualTo("10.0.3.1");
+  }
+
+  @Test
+  void callbacksBeyondTheCapAreRefusedAndOtherPackagesStillRegister() throws IOException {
+    for (int i = 0; i < EffectLimits.MAX_WATCHES; i++) {
+      watches.watch(PKG, i, JSON::nullNode, JSON.nullNode());
+    }
+    JsonNode refused = call("get-status", "{\"callback\":999999}");
+    assertThat(refused.at("/error/message").asText())
+        .isEqualTo(
+            PKG
+                + " already has 4096 callbacks registered; clear some with clear-callbacks before"
+                + " registering more");
+    assertThat(call("get-status", "{\"callback\":7}").has("result"))
+        .as("re-registering an existing id adds nothing")
+        .isTrue();
+    watches.watch("other-pkg", 1, JSON::nullNode, JSON.nullNode());
+    assertThat(watches.size()).isEqualTo(EffectLimits.MAX_WATCHES + 1);
+    call("clear-callbacks", "{\"except\":[]}");
+    assertThat(call("get-status", "{\"callback\":999999}").has("result")).isTrue();
+  }
+
+  @Test
+  void healthChecksActionsAndTasksAreCappedInNumberAndSize() throws IOException {
+    for (int i = 0; i < EffectLimits.MAX_HEALTH_CHECKS; i++) {
+      assertThat(
+              call(
+                      "set-health",
+                      "{\"id\":\"c"
+                          + i
+                          + "\",\"name\":\"C\",\"result\":\"success\",\"message\":null}")
+                  .has("result"))
+          .isTrue();
+    }
+    assertThat(
+            call(
+                    "set-health",
+                    "{\"id\":\"one-more\",\"name\":\"C\",\"result\":\"success\",\"message\":null}")
+                .at("/error/message")
+                .asText())
+        .isEqualTo(
+            "a package may have at most 64 health checks; report new results under the ids of"
+                + " existing checks");
+    String longMessage = "m".repeat(EffectLimits.MAX_TEXT_CHARS + 1);
+    assertThat(
+            call(
+                    "set-health",
+                    "{\"id\":\"c0\",\"name\":\"C\",\"result\":\"failure\",\"message\":\""
+                        + longMessage
+                        + "\"}")
+                .at("/error/message")
+                .asText())
+        .isEqualTo("the health check message is 4097 characters long; at most 4096 are stored");
+    assertThat(
+            db.get("/public/packageData/" + PKG + "/statusInfo/health/c0/result")
+                .orElseThrow()
+                .asText())
+        .isEqualTo("success");
+
+    String bigMetadata = "{\"name\":\"" + "n".repeat(EffectLimits.MAX_STORED_JSON_BYTES) + "\"}";
+    assertThat(
+            call("action.export", "{\"id\":\"big\",\"metadata\":" + bigMetadata + "}")
+                .at("/error/message")
+                .asText())
+        .startsWith("the metadata of action big is 65547 bytes of JSON; at most 65536");
+    for (int i = 0; i < EffectLimits.MAX_ACTIONS; i++) {
+      call("action.export", "{\"id\":\"a" + i + "\",\"metadata\":{\"name\":\"A\"}}");
+    }
+    assertThat(
+            call("action.export", "{\"id\":\"extra\",\"metadata\":{\"name\":\"A\"}}")
+                .at("/error/message")
+                .asText())
+        .isEqualTo(
+            "a package may have at most 256 actions; remove some with action.clear before adding"
+                + " more");
+    for (int i = 0; i < EffectLimits.MAX_TASKS; i++) {
+      call(
+          "action.create-task",
+          "{\"replayId\":\"r"
+              + i
+              + "\",\"packageId\":\"bitcoind\",\"actionId\":\"config\",\"severity\":\"optional\"}");
+    }
+    assertThat(
+            call(
+                    "action.create-task",
+                    "{\"replayId\":\"extra\",\"packageId\":\"bitcoind\",\"actionId\":\"config\",\"severity\":\"optional\"}")
+                .at("/error/message")
+                .asText())
+        .isEqualTo(
+            "a package may have at most 256 tasks; remove some with action.clear-tasks before"
+                + " adding more");
+    assertThat(db.get("/public/packageData/" + PKG + "/actions").orElseThrow().size())
+        .isEqualTo(EffectLimits.MAX_ACTIONS);
+  }
+
+  private static JsonNode callAt(Path socket, String line) throws IOException {
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+      return JSON.readTree(
+          new BufferedReader(
+                  new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))
+              .readLine());
+    }
+  }
+
   /** Records what effects asked of the service layer. */
   static final class FakeHost implements ServiceHost {
     final Path volumes;
     final List<String> forwards = new ArrayList<>();
     final List<String> mounts = new ArrayList<>();
     final List<Long> callbacks = new ArrayList<>();
+    final List<String> certificates = new ArrayList<>();
+    java.util.Set<Integer> reserved = java.util.Set.of();
 
     FakeHost(Path volumes) {
       this.volumes = volumes;
@@ -382,6 +662,11 @@ class EffectServerTest {
     }
 
     @Override
+    public java.util.Set<Integer> reservedHostPorts() {
+      return reserved;
+    }
+
+    @Override
     public void forward(String packageId, int hostPort, int internalPort) {
       forwards.add("+" + hostPort + "->" + internalPort);
     }
@@ -396,13 +681,21 @@ class EffectServerTest {
         String packageId, String level, String title, String message, JsonNode data) {}
 
     @Override
-    public List<String> certificateChain(List<String> hostnames, String algorithm) {
+    public List<String> certificateChain(
+        String packageId, List<String> hostnames, String algorithm) {
+      certificates.add("chain " + packageId + " " + hostnames);
       return List.of("leaf", "intermediate", "root");
     }
 
     @Override
-    public String certificateKey(List<String> hostnames, String algorithm) {
+    public String certificateKey(String packageId, List<String> hostnames, String algorithm) {
+      certificates.add("key " + packageId + " " + hostnames);
       return "key";
+    }
+
+    @Override
+    public java.util.Set<String> serverAddresses() {
+      return java.util.Set.of("192.168.1.7", "fd00::7");
     }
 
     @Override

@@ -179,6 +179,34 @@ class NotificationsTest {
         CALLER);
   }
 
+  @Test
+  void aPackageNotifyingInALoopOnlyReplacesItsOwnOldestNotifications() {
+    for (int i = 0; i < Notifications.MAX_PER_PACKAGE + 20; i++) {
+      notifications.notify(
+          new Draft(
+              java.util.Optional.of("chatty"),
+              NotificationLevel.INFO,
+              "spam " + i,
+              "",
+              0,
+              JSON.nullNode()));
+    }
+
+    JsonNode store = db.get("/private/notifications").orElseThrow();
+    List<String> chatty = new ArrayList<>();
+    store.forEach(n -> {
+      if (n.path("packageId").asText("").equals("chatty")) {
+        chatty.add(n.path("title").asText());
+      }
+    });
+    assertThat(chatty)
+        .hasSize(Notifications.MAX_PER_PACKAGE)
+        .doesNotContain("spam 19")
+        .contains("spam 20", "spam 119");
+    assertThat(store.path("0").path("title").asText()).isEqualTo("first");
+    assertThat(unread()).isEqualTo(3 + Notifications.MAX_PER_PACKAGE);
+  }
+
   private long unread() {
     return db.get("/public/serverInfo/unreadNotificationCount").orElseThrow().asLong();
   }

@@ -19,7 +19,7 @@ class CertStoreTest {
   void beforeSetupThereIsNoCaAndNoCertificate() {
     CertStore store = new CertStore(PatchDb.inMemory());
     assertThat(store.ca()).isEmpty();
-    assertThatThrownBy(() -> store.certFor(Set.of("x.local")))
+    assertThatThrownBy(() -> store.certFor("hello-world", Set.of("x.local")))
         .isInstanceOf(SslException.class)
         .hasMessageContaining("finish setup first");
   }
@@ -29,9 +29,9 @@ class CertStoreTest {
     PatchDb db = dbWithCa();
     CertStore store = new CertStore(db, Clock.fixed(SETUP.plusSeconds(60), ZoneOffset.UTC));
 
-    FullChain first = store.certFor(Set.of("brave-otter.local", "192.168.1.7"));
+    FullChain first = store.certFor("hello-world", Set.of("brave-otter.local", "192.168.1.7"));
     long sequence = db.sequence();
-    FullChain again = store.certFor(Set.of("192.168.1.7", "brave-otter.local"));
+    FullChain again = store.certFor("hello-world", Set.of("192.168.1.7", "brave-otter.local"));
 
     assertThat(db.sequence()).as("a cached leaf needs no new revision").isEqualTo(sequence);
     assertThat(again.ecdsa().certificate()).isEqualTo(first.ecdsa().certificate());
@@ -40,7 +40,9 @@ class CertStoreTest {
     assertThat(first.leaf(KeyAlgorithm.ED25519).key().getAlgorithm()).isIn("Ed25519", "EdDSA");
     assertThat(first.ecdsa().chain().get(2)).isEqualTo(store.ca().orElseThrow().root());
     assertThat(
-            db.get(CertStore.POINTER + "/leaves/[\"192.168.1.7\",\"brave-otter.local\"]/certs")
+            db.get(
+                    CertStore.POINTER
+                        + "/packageLeaves/hello-world/[\"192.168.1.7\",\"brave-otter.local\"]/certs")
                 .orElseThrow()
                 .fieldNames())
         .toIterable()
@@ -51,10 +53,12 @@ class CertStoreTest {
   void aLeafWithLessThan30DaysLeftIsRenewedWithTheSameKeys() {
     PatchDb db = dbWithCa();
     FullChain old =
-        new CertStore(db, Clock.fixed(SETUP, ZoneOffset.UTC)).certFor(Set.of("calm-heron.local"));
+        new CertStore(db, Clock.fixed(SETUP, ZoneOffset.UTC))
+            .certFor("hello-world", Set.of("calm-heron.local"));
     Instant later = SETUP.plus(Duration.ofDays(370));
     FullChain renewed =
-        new CertStore(db, Clock.fixed(later, ZoneOffset.UTC)).certFor(Set.of("calm-heron.local"));
+        new CertStore(db, Clock.fixed(later, ZoneOffset.UTC))
+            .certFor("hello-world", Set.of("calm-heron.local"));
 
     assertThat(renewed.ecdsa().certificate()).isNotEqualTo(old.ecdsa().certificate());
     assertThat(renewed.ecdsa().certificate().getNotAfter().toInstant())
@@ -63,6 +67,40 @@ class CertStoreTest {
         .isEqualTo(old.ecdsa().certificate().getPublicKey());
     assertThat(renewed.ed25519().certificate().getPublicKey())
         .isEqualTo(old.ed25519().certificate().getPublicKey());
+  }
+
+  @Test
+  void twoPackagesAskingForTheSameNamesNeverShareAKey() {
+    CertStore store = new CertStore(dbWithCa(), Clock.fixed(SETUP.plusSeconds(60), ZoneOffset.UTC));
+
+    FullChain mine = store.certFor("hello-world", Set.of("brave-otter.local", "192.168.1.7"));
+    FullChain theirs = store.certFor("intruder", Set.of("brave-otter.local", "192.168.1.7"));
+
+    assertThat(theirs.ecdsa().key()).isNotEqualTo(mine.ecdsa().key());
+    assertThat(theirs.ed25519().key()).isNotEqualTo(mine.ed25519().key());
+  }
+
+  @Test
+  void aPackageAskingForEverNewNamesKeepsOnlyItsLatestLeavesAndOthersKeepTheirs() {
+    PatchDb db = dbWithCa();
+    CertStore store = new CertStore(db, Clock.fixed(SETUP.plusSeconds(60), ZoneOffset.UTC));
+    FullChain victim = store.certFor("hello-world", Set.of("brave-otter.local"));
+
+    for (int i = 0; i < CertStore.MAX_PER_OWNER + 10; i++) {
+      new CertStore(db, Clock.fixed(SETUP.plusSeconds(120 + i), ZoneOffset.UTC))
+          .certFor("flooder", Set.of("n" + i + ".brave-otter.local"));
+    }
+
+    assertThat(db.get(CertStore.POINTER + "/packageLeaves/flooder").orElseThrow().size())
+        .isEqualTo(CertStore.MAX_PER_OWNER);
+    assertThat(
+            db.get(CertStore.POINTER + "/packageLeaves/flooder")
+                .orElseThrow()
+                .has("[\"n0.brave-otter.local\"]"))
+        .as("the oldest leaf went first")
+        .isFalse();
+    assertThat(store.certFor("hello-world", Set.of("brave-otter.local")).ecdsa().key())
+        .isEqualTo(victim.ecdsa().key());
   }
 
   private static PatchDb dbWithCa() {
