@@ -14,7 +14,7 @@ import startos.rpc.RpcException;
  *   <caption>Per-package bounds</caption>
  *   <tr><th>What</th><th>Bound</th><th>Answer when exceeded</th></tr>
  *   <tr><td>open host.sock connections</td><td>{@value #MAX_CONNECTIONS}</td>
- *       <td>error reply, connection closed</td></tr>
+ *       <td>one more waits 5 s for a slot, then gets an error reply and is closed</td></tr>
  *   <tr><td>one effect request (a JSON line)</td><td>{@value #MAX_REQUEST_BYTES} bytes</td>
  *       <td>error reply, connection closed</td></tr>
  *   <tr><td>registered callbacks (watched reads)</td><td>{@value #MAX_WATCHES}</td>

@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,9 @@ public final class EffectServer implements AutoCloseable {
 
   /** Longest request line accepted (certificates and manifests fit easily). */
   static final int MAX_LINE = EffectLimits.MAX_REQUEST_BYTES;
+
+  /** How long a connection over the cap waits for one of the package's calls to finish. */
+  static final Duration CONNECTION_PATIENCE = Duration.ofSeconds(5);
 
   private final String packageId;
   private final Path socket;
@@ -107,7 +112,8 @@ public final class EffectServer implements AutoCloseable {
           refuseForeignPeer(client);
           continue;
         }
-        if (!connections.tryAcquire()) {
+        // a burst of parallel calls (Promise.all) waits a little for a slot instead of failing
+        if (!connections.tryAcquire(CONNECTION_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
           refuseOverCap(client);
           continue;
         }
@@ -124,6 +130,9 @@ public final class EffectServer implements AutoCloseable {
         if (!closed) {
           LOG.warn("host.sock of {} stopped accepting: {}", packageId, e.getMessage());
         }
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       }
     }
@@ -153,9 +162,11 @@ public final class EffectServer implements AutoCloseable {
           errorReply(
               ErrorKind.RATE_LIMITED.code(),
               packageId
-                  + " already has "
+                  + " kept "
                   + EffectLimits.MAX_CONNECTIONS
-                  + " effect calls open on host.sock; wait for some to finish"));
+                  + " effect calls open on host.sock for "
+                  + CONNECTION_PATIENCE.toSeconds()
+                  + " s; finish some before making more"));
     } catch (IOException e) {
       LOG.debug("refusing a connection of {}: {}", packageId, e.getMessage());
     }

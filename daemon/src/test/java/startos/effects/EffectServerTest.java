@@ -462,7 +462,9 @@ class EffectServerTest {
       assertThat(refused.at("/error/code").asInt()).isEqualTo(37);
       assertThat(refused.at("/error/message").asText())
           .isEqualTo(
-              PKG + " already has 64 effect calls open on host.sock; wait for some to finish");
+              PKG
+                  + " kept 64 effect calls open on host.sock for 5 s; finish some before making"
+                  + " more");
       assertThat(
               callAt(otherSocket, "{\"id\":1,\"method\":\"get-os-ip\",\"params\":{}}")
                   .path("result")
