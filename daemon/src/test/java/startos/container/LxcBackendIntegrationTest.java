@@ -183,6 +183,7 @@ class LxcBackendIntegrationTest {
       assertThat(legit.stdout()).contains("bridge ok");
 
       // root in its own network namespace: send 127.0.0.1 out through the gateway instead of lo
+      // (with route_localnet=1 on the bridge and no guard, this reads the host's loopback service)
       ExecResult attack =
           backend.exec(
               "probe",
@@ -192,6 +193,8 @@ class LxcBackendIntegrationTest {
                   + " echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet;"
                   + " ip route del local 127.0.0.1 dev lo table local;"
                   + " ip route del local 127.0.0.0/8 dev lo table local;"
+                  // else the kernel takes 127.0.0.1 as its own and drops the answer as martian
+                  + " ip addr del 127.0.0.1/8 dev lo;"
                   + " ip route add 127.0.0.1/32 via "
                   + gateway.getHostAddress()
                   + " dev eth0 onlink;"
