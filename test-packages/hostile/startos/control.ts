@@ -46,7 +46,11 @@ async function runAttack(effects: Effects, name: string) {
       const outcome = await attack({ effects, cfg })
       lines = outcome.lines
     } catch (e) {
-      lines = [`${name} error: the attack itself failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`]
+      const m = e instanceof Error ? e.message : String(e)
+      // the container could not even set the attack up (a read-only or root-owned path): refused
+      lines = /\b(EPERM|EACCES|EROFS|EBUSY)\b/.test(m)
+        ? [`${name} refused: the package could not set the attack up: ${m}`]
+        : [`${name} error: the attack itself failed: ${e instanceof Error ? e.stack ?? m : m}`]
     }
   }
   const flat = lines.map((l) => l.replace(/\s*\n\s*/g, ' | ').slice(0, 2000))
