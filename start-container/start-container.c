@@ -55,6 +55,12 @@ extern char **environ;
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID 0x00000002
+#endif
+#ifndef MOUNT_ATTR_NODEV
+#define MOUNT_ATTR_NODEV 0x00000004
+#endif
 #ifndef MOUNT_ATTR_IDMAP
 #define MOUNT_ATTR_IDMAP 0x00100000
 #endif
@@ -756,11 +762,12 @@ static int cmd_bind_mount(int argc, char **argv) {
     }
     close(userns);
   }
-  if (readonly) {
-    struct sc_mount_attr ro = {MOUNT_ATTR_RDONLY, 0, 0, 0};
-    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &ro, sizeof ro) < 0)
-      die("make the mount of %s read-only: %s", source, strerror(errno));
-  }
+  /* nodev,nosuid always: the sources are package data (volumes, assets), where a device node or a
+   * setuid file must give nothing. */
+  struct sc_mount_attr restrict_attr = {MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID | (readonly ? MOUNT_ATTR_RDONLY : 0), 0, 0, 0};
+  if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &restrict_attr,
+              sizeof restrict_attr) < 0)
+    die("make the mount of %s %snodev,nosuid: %s", source, readonly ? "read-only, " : "", strerror(errno));
   if (syscall(SYS_move_mount, fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
     die("attach %s at %s: %s", source, target, strerror(errno));
   close(fd);

@@ -126,6 +126,15 @@ X "$R" sh -c 'echo nope > /srv/ro/y' 2>/dev/null
 mkdir -p "$R/srv/mapped"
 "$SC" bind-mount --source "$T/vol" --target "$R/srv/mapped" --recursive --idmap 0:100000:65536
 expect "bind-mount --idmap shifts ownership (uid 5 -> 100005)" "100005" "$(stat -c %u "$R/srv/mapped/sub/x")"
+# a package's volume may hold a device node (of the host's disk) or a setuid file: both give nothing
+mkdir -p "$T/hostile"
+mknod "$T/hostile/disk" c 1 3 # /dev/null's numbers: openable, so only nodev can refuse it
+cp "$BUSYBOX" "$T/hostile/suid" && chmod 4755 "$T/hostile/suid"
+"$SC" bind-mount --source "$T/hostile" --target "$R/srv/hostile" --recursive
+X "$R" sh -c 'echo x > /srv/hostile/disk' 2>/dev/null
+[ $? -ne 0 ] && ok "a device node in a bind-mounted volume cannot be opened (nodev)" || bad "device node opened through a bind-mount"
+expect "a bind-mount is nodev,nosuid" "yes" \
+  "$(awk -v t="$R/srv/hostile" '$5 == t { print ($6 ~ /nodev/ && $6 ~ /nosuid/) ? "yes" : $6 }' /proc/self/mountinfo)"
 "$SC" bind-mount --source "$T/vol" --target "$R/srv/m2" --idmap 1:-2:3 2>"$T/err"
 expect "bad --idmap is refused" "125" "$?"
 grep -q "invalid --idmap '1:-2:3'" "$T/err" && ok "bad idmap error names the value" || bad "idmap message: $(cat "$T/err")"

@@ -16,6 +16,13 @@ record ContainerLayout(Path dir) {
     return dir.resolve("lower");
   }
 
+  /**
+   * The root image as mounted, before it is idmapped to the container's range at {@link #lower}.
+   */
+  Path lowerImage() {
+    return dir.resolve("lower-image");
+  }
+
   Path upper() {
     return dir.resolve("upper");
   }

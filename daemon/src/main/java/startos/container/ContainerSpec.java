@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,9 @@ import java.util.regex.Pattern;
  * @param mounts host paths and images to make visible inside, in order
  * @param limits cgroup limits
  * @param env environment of PID 1 and the default environment of {@code exec}
+ * @param idmapBase first host uid/gid of the container's own id range (its root); empty: the
+ *     backend's default ({@code LxcSettings.idmapBase}). The root image stays owned by the default
+ *     range and is shown to the container through an idmapped mount.
  */
 public record ContainerSpec(
     String id,
@@ -27,7 +31,8 @@ public record ContainerSpec(
     List<String> init,
     List<ContainerMount> mounts,
     Limits limits,
-    Map<String, String> env) {
+    Map<String, String> env,
+    OptionalInt idmapBase) {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern INIT_ARG = Pattern.compile("[^\\s\"'\\\\]+");
@@ -69,6 +74,25 @@ public record ContainerSpec(
       }
     }
     env = Map.copyOf(env);
+    Objects.requireNonNull(idmapBase, "idmapBase");
+    if (idmapBase.isPresent() && idmapBase.getAsInt() < 1) {
+      throw new ContainerException("the id range of " + id + " must start above 0");
+    }
+  }
+
+  public ContainerSpec(
+      String id,
+      Path rootfsImage,
+      List<String> init,
+      List<ContainerMount> mounts,
+      Limits limits,
+      Map<String, String> env) {
+    this(id, rootfsImage, init, mounts, limits, env, OptionalInt.empty());
+  }
+
+  /** Runs the container's ids 0-65535 as host ids {@code base}... */
+  public ContainerSpec withIdmapBase(int base) {
+    return new ContainerSpec(id, rootfsImage, init, mounts, limits, env, OptionalInt.of(base));
   }
 
   /** A container with no mounts, no limits and no environment. */
@@ -79,17 +103,17 @@ public record ContainerSpec(
   public ContainerSpec withMount(ContainerMount mount) {
     List<ContainerMount> more = new ArrayList<>(mounts);
     more.add(mount);
-    return new ContainerSpec(id, rootfsImage, init, more, limits, env);
+    return new ContainerSpec(id, rootfsImage, init, more, limits, env, idmapBase);
   }
 
   public ContainerSpec withLimits(Limits newLimits) {
-    return new ContainerSpec(id, rootfsImage, init, mounts, newLimits, env);
+    return new ContainerSpec(id, rootfsImage, init, mounts, newLimits, env, idmapBase);
   }
 
   public ContainerSpec withEnv(String key, String value) {
     Map<String, String> more = new LinkedHashMap<>(env);
     more.put(key, value);
-    return new ContainerSpec(id, rootfsImage, init, mounts, limits, more);
+    return new ContainerSpec(id, rootfsImage, init, mounts, limits, more, idmapBase);
   }
 
   /** Rejects ids that could not name a container, a directory and a cgroup safely. */

@@ -71,15 +71,39 @@ final class HostMounts {
     for (Path p : List.of(layout.lower(), layout.upper(), layout.work(), layout.rootfs())) {
       Files.createDirectories(p);
     }
-    String owner = settings.idmapBase() + ":" + settings.idmapBase();
+    int base = spec.idmapBase().orElse(settings.idmapBase());
+    String owner = base + ":" + base;
+    // a container that was run under another range before: its overlay dirs must change hands
+    fresh = fresh || (Integer) Files.getAttribute(layout.upper(), "unix:uid") != base;
     if (fresh) {
       runner
           .run("chown", owner, layout.upper().toString(), layout.work().toString())
           .orThrow("cannot hand the overlay of " + spec.id() + " to the mapped root");
     }
-    mountSquashfs(spec.rootfsImage(), layout.lower());
-    disableReadAhead(layout.lower());
-    if (!ownedByMappedIds(layout.lower())) {
+    if (base == settings.idmapBase()) {
+      mountSquashfs(spec.rootfsImage(), layout.lower());
+      disableReadAhead(layout.lower());
+    } else {
+      // the image is built owned by the default range; this container's root is another range:
+      // show it the image through an idmapped mount (squashfs and overlayfs support them), so
+      // every container shares one image file and its page cache
+      Files.createDirectories(layout.lowerImage());
+      mountSquashfs(spec.rootfsImage(), layout.lowerImage());
+      disableReadAhead(layout.lowerImage());
+      runner
+          .run(
+              idmapTool().toString(),
+              "bind-mount",
+              "--source",
+              layout.lowerImage().toString(),
+              "--target",
+              layout.lower().toString(),
+              "--readonly",
+              "--idmap",
+              settings.idmapBase() + ":" + base + ":" + settings.idmapSize())
+          .orThrow("cannot map the root image of " + spec.id() + " to its id range " + base);
+    }
+    if (!ownedByMappedIds(layout.lower(), base)) {
       // it still starts, but the container's root cannot write into its own /etc, /var...
       LOG.warn(
           "rootfs image {} of {} is owned by uid {}, outside the container's id map; build it with"
@@ -97,7 +121,8 @@ final class HostMounts {
             "overlay",
             "overlay",
             "-o",
-            "lowerdir="
+            // nodev,nosuid: no device node or setuid file reaches anyone through a container
+            "nodev,nosuid,lowerdir="
                 + layout.lower()
                 + ",upperdir="
                 + layout.upper()
@@ -116,7 +141,7 @@ final class HostMounts {
           entries.add(new LxcConfigFile.MountEntry(at, m.relativeTarget(), true, true));
         }
         case BIND -> {
-          if (!m.readOnly() && !ownedByMappedIds(m.source())) {
+          if (!m.readOnly() && !ownedByMappedIds(m.source(), base)) {
             runner
                 .run("chown", owner, m.source().toString())
                 .orThrow("cannot hand " + m.source() + " to the mapped root of " + spec.id());
@@ -158,13 +183,36 @@ final class HostMounts {
 
   private void mountSquashfs(Path image, Path at) {
     runner
-        .run("mount", "-t", "squashfs", "-o", "loop,ro", image.toString(), at.toString())
+        .run(
+            "mount",
+            "-t",
+            "squashfs",
+            "-o",
+            "loop,ro,nodev,nosuid",
+            image.toString(),
+            at.toString())
         .orThrow("cannot mount squashfs image " + image);
   }
 
-  private boolean ownedByMappedIds(Path path) throws IOException {
+  private boolean ownedByMappedIds(Path path, int base) throws IOException {
     int uid = (Integer) Files.getAttribute(path, "unix:uid");
-    return uid >= settings.idmapBase() && uid < settings.idmapBase() + settings.idmapSize();
+    return uid >= base && uid < base + settings.idmapSize();
+  }
+
+  /**
+   * {@code start-container} on the host, whose {@code bind-mount --idmap} makes an idmapped mount
+   * (mount_setattr, which neither Java nor util-linux 2.38's mount can do on squashfs): the
+   * checkout's build when run from one, else the installed copy.
+   */
+  static Path idmapTool() {
+    String root = System.getenv("STARTOS_ROOT");
+    if (root != null && !root.isBlank()) {
+      Path built = Path.of(root, "start-container", "build", "start-container");
+      if (Files.isExecutable(built)) {
+        return built;
+      }
+    }
+    return Path.of("/usr/lib/startos/start-container");
   }
 
   /** Unmounts everything at or below {@code dir}; loop devices go with their mounts. */

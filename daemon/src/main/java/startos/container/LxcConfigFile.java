@@ -8,6 +8,13 @@ import java.util.TreeMap;
 
 /** Writes the text of one container's LXC config. Pure: no filesystem or process access. */
 final class LxcConfigFile {
+  /**
+   * major:minor of the character devices a container may open: null, zero, full, random, urandom,
+   * tty, console, ptmx, the pts and fuse (as LXC's common.conf, without its blanket mknod).
+   */
+  static final List<String> ALLOWED_DEVICES =
+      List.of("1:3", "1:5", "1:7", "1:8", "1:9", "5:0", "5:1", "5:2", "136:*", "10:229");
+
   private LxcConfigFile() {}
 
   /** A mount entry after the backend prepared its source on the host. */
@@ -31,10 +38,17 @@ final class LxcConfigFile {
       set(c, "lxc.include", settings.lxcConfigDir().resolve("common.conf"));
       set(c, "lxc.include", settings.lxcConfigDir().resolve("userns.conf"));
     }
+    // after the includes: userns.conf clears common.conf's device rules (an unprivileged LXC
+    // cannot write them; startd is root and can). Only these character devices open at all, and
+    // mknod is denied outright, so a device node that slips into the container reaches nothing.
+    set(c, "lxc.cgroup.devices.deny", "a");
+    for (String allowed : ALLOWED_DEVICES) {
+      set(c, "lxc.cgroup.devices.allow", "c " + allowed + " rw");
+    }
     set(c, "lxc.arch", "linux64");
     set(c, "lxc.uts.name", spec.id());
     set(c, "lxc.rootfs.path", "dir:" + rootfs);
-    String map = "0 " + settings.idmapBase() + " " + settings.idmapSize();
+    String map = "0 " + spec.idmapBase().orElse(settings.idmapBase()) + " " + settings.idmapSize();
     set(c, "lxc.idmap", "u " + map);
     set(c, "lxc.idmap", "g " + map);
     // the kernels here have no AppArmor; "generated" from LXC's defaults would fail the start
@@ -97,6 +111,8 @@ final class LxcConfigFile {
               + m.relativeTarget()
               + " none "
               + (m.readOnly() ? "bind,ro" : "bind,rw")
+              // package data: a device node or setuid file in it must give nothing
+              + ",nodev,nosuid"
               + (m.directory() ? ",create=dir" : ",create=file")
               + " 0 0");
     }

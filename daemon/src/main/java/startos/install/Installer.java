@@ -9,10 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 import startos.s9pk.ArchiveEntry;
@@ -29,12 +33,20 @@ import startos.service.PackageLayout;
  */
 public final class Installer {
   private final String arch;
-  private final int containerRootUid;
+  private static final Logger LOG = LoggerFactory.getLogger(Installer.class);
+
+  private final ToIntFunction<String> rootUidOf;
   private final Hasher hasher;
 
+  /** Unpacks images owned by the default range {@code containerRootUid} for every package. */
   public Installer(String arch, int containerRootUid) {
+    this(arch, id -> containerRootUid);
+  }
+
+  /** Unpacks each package's images owned by its own id range, {@code rootUidOf(packageId)}. */
+  public Installer(String arch, ToIntFunction<String> rootUidOf) {
     this.arch = arch;
-    this.containerRootUid = containerRootUid;
+    this.rootUidOf = rootUidOf;
     this.hasher = Hasher.best();
   }
 
@@ -188,10 +200,18 @@ public final class Installer {
         Path root = target.images().resolve(imageId);
         runTool(
             "unpack image " + imageId,
-            List.of("unsquashfs", "-no-progress", "-f", "-d", root.toString(), squashfs.toString()),
+            // -no-xattrs: file capabilities and security labels are the package's to forge
+            List.of(
+                "unsquashfs",
+                "-no-progress",
+                "-no-xattrs",
+                "-f",
+                "-d",
+                root.toString(),
+                squashfs.toString()),
             progress);
         Files.delete(squashfs);
-        shiftOwners(root);
+        sanitize(root, imageId, rootUidOf.applyAsInt(pkg.id()));
         Files.writeString(
             target.imageMeta().resolve(imageId + ".json"),
             imageMeta(archive.read(base + ".json"), imageId).toString(),
@@ -248,27 +268,52 @@ public final class Installer {
     }
   }
 
-  /** Image files owned by uid n become owned by the container's n (host uid base + n). */
-  private void shiftOwners(Path root) throws IOException {
+  /**
+   * Makes an unpacked image safe to hand to the container (the image is the package's, so untrusted
+   * in every byte): device nodes and sockets are deleted, since unsquashfs runs as root and would
+   * otherwise give the package a node of the host's disk (fifos stay: they reach nothing outside);
+   * files owned by uid n become owned by the container's n (host uid base + n). Setuid bits stay
+   * but give nothing: every mount of package data is {@code nosuid}. Symlinks are not followed.
+   */
+  private static void sanitize(Path root, String imageId, int containerRootUid) throws IOException {
+    List<String> dropped = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path p : walk.toList()) {
-        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
-        if (uid >= containerRootUid) {
+        int type = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT;
+        if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK) {
+          Files.delete(p);
+          dropped.add("/" + root.relativize(p));
           continue;
         }
+        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        // ids 0-65535 are the container's; anything above would land in another package's range
+        int shiftedUid = containerRootUid + (uid < 65_536 ? uid : 65_534);
+        int shiftedGid = containerRootUid + (gid < 65_536 ? gid : 65_534);
         boolean link = Files.isSymbolicLink(p);
         int mode =
             link ? 0 : (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:uid", uid + containerRootUid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:gid", gid + containerRootUid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:uid", shiftedUid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", shiftedGid, LinkOption.NOFOLLOW_LINKS);
         if (!link && (mode & 06000) != 0) {
           // chown clears setuid/setgid; put them back
           Files.setAttribute(p, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
         }
       }
     }
+    if (!dropped.isEmpty()) {
+      LOG.warn(
+          "image {}: dropped {} device node(s) and socket(s) a package may not ship: {}",
+          imageId,
+          dropped.size(),
+          dropped.size() > 10 ? dropped.subList(0, 10) + " ..." : dropped);
+    }
   }
+
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFSOCK = 0140000;
+  private static final int S_IFBLK = 0060000;
+  private static final int S_IFCHR = 0020000;
 
   static void runTool(String what, List<String> command, InstallProgress progress) {
     progress.checkCancelled();

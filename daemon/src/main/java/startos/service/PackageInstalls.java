@@ -391,7 +391,8 @@ final class PackageInstalls {
   private void createVolumes(PackageLayout layout, VerifiedPackage pkg) {
     try {
       Files.createDirectories(layout.volumes());
-      String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
+      int root = settings.rootUid(pkg.id());
+      String owner = root + ":" + root;
       for (String volume : pkg.manifest().volumes()) {
         Path dir = layout.volumes().resolve(volume);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {

@@ -153,14 +153,14 @@ public final class Service {
       InstallProgress.Registration hook =
           install.map(p -> p.onCancel(this::abortBoot)).orElse(() -> {});
       try {
-        ContainerReach.require(settings.dataDir(), settings.containerRootUid());
+        ContainerReach.require(settings.dataDir(), settings.rootUid(id));
         prepareHostDirs();
         log.tail(layout.consoleLog());
         effectServer =
             EffectServer.start(
                 id,
                 layout.rpc().resolve("host.sock"),
-                settings.containerRootUid(),
+                settings.rootUid(id),
                 settings.idRange(id)::contains,
                 effects);
         expectingExit = false;
@@ -569,7 +569,7 @@ public final class Service {
       Files.createDirectories(upper);
       Files.createDirectories(work);
       Files.createDirectories(merged);
-      String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
+      String owner = settings.rootUid(id) + ":" + settings.rootUid(id);
       HostCommands.run(
           "prepare subcontainer " + guid, "chown", owner, upper.toString(), work.toString());
     } catch (IOException e) {
@@ -582,7 +582,8 @@ public final class Service {
         "overlay",
         "overlay",
         "-o",
-        "lowerdir=" + image + ",upperdir=" + upper + ",workdir=" + work,
+        // the image and upper layer are the package's: no device node or setuid file works here
+        "nodev,nosuid,lowerdir=" + image + ",upperdir=" + upper + ",workdir=" + work,
         merged.toString());
     try {
       HostMount.bind(layers, "merged", layout.dir(), "subcontainers/" + guid, false, what);
@@ -691,7 +692,10 @@ public final class Service {
           StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.setPosixFilePermissions(layout.dir(), PosixFilePermissions.fromString("rwx--x--x"));
-      String owner = settings.containerRootUid() + ":" + settings.containerRootUid();
+      // files of an install from before per-package ranges (or of another range) change hands
+      // now, while no container of this package runs to swap paths under the walk
+      IdShift.migrate(layout, settings.containerRootUid(), settings.rootUid(id));
+      String owner = settings.rootUid(id) + ":" + settings.rootUid(id);
       HostCommands.run(
           "hand directories to the container",
           "chown",
@@ -723,9 +727,9 @@ public final class Service {
         layout.consoleLog(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.setAttribute(
-        layout.consoleLog(), "unix:uid", settings.containerRootUid(), LinkOption.NOFOLLOW_LINKS);
+        layout.consoleLog(), "unix:uid", settings.rootUid(id), LinkOption.NOFOLLOW_LINKS);
     Files.setAttribute(
-        layout.consoleLog(), "unix:gid", settings.containerRootUid(), LinkOption.NOFOLLOW_LINKS);
+        layout.consoleLog(), "unix:gid", settings.rootUid(id), LinkOption.NOFOLLOW_LINKS);
   }
 
   ContainerSpec spec() {
@@ -746,7 +750,8 @@ public final class Service {
     env.put("STARTOS_LOG_LEVEL", "info");
     env.put("STARTOS_SHUTDOWN_GRACE_MS", Long.toString(settings.stopTimeout().toMillis()));
     // the image's start-runtime launcher picks node's memory-lean flags (container-runtime/README)
-    return new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, limits(), env);
+    return new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, limits(), env)
+        .withIdmapBase(settings.rootUid(id));
   }
 
   private static String eventId() {

@@ -73,7 +73,7 @@ public final class ServiceManager implements AutoCloseable {
             db,
             backend,
             settings,
-            new Installer(settings.arch(), settings.containerRootUid()),
+            new Installer(settings.arch(), settings::rootUid),
             notifications,
             tables,
             this::service);

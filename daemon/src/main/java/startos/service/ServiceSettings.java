@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import startos.container.IdRanges;
 
 /**
  * How services run on this machine.
@@ -15,11 +16,13 @@ import java.util.Objects;
  *     by {@code containerRootUid})
  * @param arch the machine's architecture as S9PK names it ({@code x86_64}, {@code aarch64})
  * @param osIp the host's address on the container bridge (what {@code get-os-ip} answers)
- * @param containerRootUid host uid of the containers' root (100000 with LXC's id map)
+ * @param containerRootUid host uid the runtime image and legacy installs are owned by (100000,
+ *     LXC's default id map); each package's container runs in its own range ({@link #rootUid})
  * @param stopTimeout how long a container gets after SIGTERM before it is killed
  * @param initTimeout how long a package's init may take
  * @param memoryLimitBytes the memory cap of each service's container (cgroup {@code
  *     memory.limit_in_bytes}); 0 leaves memory uncapped
+ * @param idRanges each package's own host id range
  */
 public record ServiceSettings(
     Path dataDir,
@@ -29,7 +32,8 @@ public record ServiceSettings(
     int containerRootUid,
     Duration stopTimeout,
     Duration initTimeout,
-    long memoryLimitBytes) {
+    long memoryLimitBytes,
+    IdRanges idRanges) {
   /** What the host keeps for itself at least: startd, the kernel, caches. */
   static final long MIN_HOST_RESERVE = 512L << 20;
 
@@ -48,6 +52,7 @@ public record ServiceSettings(
     }
     Objects.requireNonNull(arch, "arch");
     Objects.requireNonNull(osIp, "osIp");
+    Objects.requireNonNull(idRanges, "idRanges");
     if (memoryLimitBytes != 0 && memoryLimitBytes < MIN_MEMORY_LIMIT) {
       throw new IllegalArgumentException(
           "a service memory limit of "
@@ -69,7 +74,17 @@ public record ServiceSettings(
         100_000,
         Duration.ofSeconds(30),
         Duration.ofMinutes(10),
-        defaultMemoryLimit(hostMemoryBytes()));
+        defaultMemoryLimit(hostMemoryBytes()),
+        IdRanges.open(dataDir.resolve("id-ranges.properties"), IdRanges.DEFAULT_BASE, 100_000));
+  }
+
+  /**
+   * The host uid (and gid) of {@code packageId}'s root: the first of its own range of {@value
+   * IdRanges#SIZE} ids, allocated on first use and kept across restarts. Its other users are the
+   * following ids; no other package and no real user shares any of them.
+   */
+  public int rootUid(String packageId) {
+    return Math.toIntExact(idRanges.allocate(packageId));
   }
 
   public ServiceSettings withOsIp(String ip) {
@@ -81,7 +96,8 @@ public record ServiceSettings(
         containerRootUid,
         stopTimeout,
         initTimeout,
-        memoryLimitBytes);
+        memoryLimitBytes,
+        idRanges);
   }
 
   public ServiceSettings withStopTimeout(Duration timeout) {
@@ -93,12 +109,21 @@ public record ServiceSettings(
         containerRootUid,
         timeout,
         initTimeout,
-        memoryLimitBytes);
+        memoryLimitBytes,
+        idRanges);
   }
 
   public ServiceSettings withMemoryLimitBytes(long bytes) {
     return new ServiceSettings(
-        dataDir, runtimeImage, arch, osIp, containerRootUid, stopTimeout, initTimeout, bytes);
+        dataDir,
+        runtimeImage,
+        arch,
+        osIp,
+        containerRootUid,
+        stopTimeout,
+        initTimeout,
+        bytes,
+        idRanges);
   }
 
   /**
@@ -139,7 +164,7 @@ public record ServiceSettings(
    * of its sockets must run as.
    */
   public IdRange idRange(String packageId) {
-    return new IdRange(containerRootUid, 65_536);
+    return new IdRange(rootUid(packageId), IdRanges.SIZE);
   }
 
   /** {@code count} host uids from {@code first}. */

@@ -249,6 +249,48 @@ class LxcBackendIntegrationTest {
   }
 
   @Test
+  void aContainerInItsOwnIdRangeSeesTheSharedImageAsItsRootsAndWritesAsItsRange() throws Exception {
+    int range = (int) IdRanges.DEFAULT_BASE + 3 * IdRanges.SIZE;
+    Path volume = Files.createDirectories(work.resolve("volumes/ranged/main"));
+    Files.setAttribute(volume, "unix:uid", range);
+    Files.setAttribute(volume, "unix:gid", range);
+    int hostPort = freePort();
+    backend.start(
+        web("ranged")
+            .withIdmapBase(range)
+            .withMount(ContainerMount.bind(volume, "/media/startos/volumes/main")));
+    backend.forward(hostPort, backend.ip("ranged").orElseThrow(), 80);
+
+    ExecResult r =
+        backend.exec(
+            "ranged",
+            "sh",
+            "-c",
+            "stat -c %u:%g /bin/busybox /var/www/index.html"
+                + " && echo inside > /media/startos/volumes/main/from-container.txt"
+                + " && echo root > /etc/written-by-root");
+
+    // the image is owned by the default range (100000) on disk, by this container's root inside
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout().lines()).containsExactly("0:0", "0:0");
+    Path written = volume.resolve("from-container.txt");
+    assertThat(Files.getAttribute(written, "unix:uid")).isEqualTo(range);
+    assertThat(Files.getAttribute(written, "unix:gid")).isEqualTo(range);
+    Path copiedUp = backend.layout("ranged").upper().resolve("etc/written-by-root");
+    assertThat(Files.getAttribute(copiedUp, "unix:uid")).isEqualTo(range);
+    assertThat(awaitHttp(hostPort, Duration.ofSeconds(10))).contains("hello");
+    // a file of the default range is foreign to this container's root
+    Path foreign = Files.writeString(volume.resolve("of-another.txt"), "secret");
+    Files.setAttribute(foreign, "unix:uid", 100_000);
+    Files.setAttribute(foreign, "unix:gid", 100_000);
+    Files.setPosixFilePermissions(
+        foreign, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    ExecResult read = backend.exec("ranged", "cat", "/media/startos/volumes/main/of-another.txt");
+    assertThat(read.exitCode()).isNotZero();
+    assertThat(read.stdout()).doesNotContain("secret");
+  }
+
+  @Test
   void execPassesExitCodeSeparateStreamsEnvironmentAndStdin() {
     backend.start(web("exec").withEnv("SERVICE_NAME", "exec-test"));
 

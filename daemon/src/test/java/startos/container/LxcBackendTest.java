@@ -52,7 +52,7 @@ class LxcBackendTest {
                 "-t",
                 "squashfs",
                 "-o",
-                "loop,ro",
+                "loop,ro,nodev,nosuid",
                 image.toString(),
                 dir.resolve("lower").toString()),
             List.of(
@@ -61,7 +61,7 @@ class LxcBackendTest {
                 "overlay",
                 "overlay",
                 "-o",
-                "lowerdir="
+                "nodev,nosuid,lowerdir="
                     + dir.resolve("lower")
                     + ",upperdir="
                     + dir.resolve("upper")

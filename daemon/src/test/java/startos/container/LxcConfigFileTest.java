@@ -45,6 +45,22 @@ class LxcConfigFileTest {
   }
 
   @Test
+  void afterTheIncludesOnlyTheUsualCharacterDevicesOpenAndNothingMayBeCreated() {
+    List<String> lines =
+        render(ContainerSpec.of("svc", Path.of("/i.sqfs"), "/init.sh"), List.of()).lines().toList();
+
+    // userns.conf clears common.conf's rules: ours must come after it to count
+    int userns = lines.indexOf("lxc.include = /usr/share/lxc/config/userns.conf");
+    int deny = lines.indexOf("lxc.cgroup.devices.deny = a");
+    assertThat(deny).isGreaterThan(userns);
+    List<String> allowed =
+        lines.stream().filter(l -> l.startsWith("lxc.cgroup.devices.allow")).toList();
+    assertThat(allowed)
+        .contains("lxc.cgroup.devices.allow = c 1:3 rw", "lxc.cgroup.devices.allow = c 136:* rw")
+        .noneMatch(l -> l.contains(" b ") || l.endsWith("m") || l.contains("*:*"));
+  }
+
+  @Test
   void limitsBecomeCgroupV1Keys() {
     String config =
         render(
@@ -77,8 +93,8 @@ class LxcConfigFileTest {
     assertThat(config.lines())
         .contains(
             "lxc.environment = LANG=C.UTF-8",
-            "lxc.mount.entry = /data/main media/startos/volumes/main none bind,rw,create=dir 0 0",
-            "lxc.mount.entry = /x/images/0 usr/lib/startos/package none bind,ro,create=dir 0 0",
-            "lxc.mount.entry = /etc/resolv.conf etc/resolv.conf none bind,ro,create=file 0 0");
+            "lxc.mount.entry = /data/main media/startos/volumes/main none bind,rw,nodev,nosuid,create=dir 0 0",
+            "lxc.mount.entry = /x/images/0 usr/lib/startos/package none bind,ro,nodev,nosuid,create=dir 0 0",
+            "lxc.mount.entry = /etc/resolv.conf etc/resolv.conf none bind,ro,nodev,nosuid,create=file 0 0");
   }
 }

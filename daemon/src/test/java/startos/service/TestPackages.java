@@ -31,13 +31,28 @@ public final class TestPackages {
    * and then waits until {@code init-go} appears there (a seam to hold an install in its init).
    */
   public record Variant(
-      String version, String other, boolean initFails, boolean stubborn, boolean waitsInInit) {
+      String version,
+      String other,
+      boolean initFails,
+      boolean stubborn,
+      boolean waitsInInit,
+      boolean hostileImage) {
     public Variant(String version, String other, boolean initFails, boolean stubborn) {
-      this(version, other, initFails, stubborn, false);
+      this(version, other, initFails, stubborn, false, false);
     }
 
     public Variant waitingInInit() {
-      return new Variant(version, other, initFails, stubborn, true);
+      return new Variant(version, other, initFails, stubborn, true, hostileImage);
+    }
+
+    /**
+     * Its image carries what a hostile package would ship: {@code /dev/hostdisk}, a block node of
+     * the host's root disk, {@code /dev/mem} (char 1:1), a fifo {@code /tmp/fifo}, {@code
+     * /bin/euid} (prints its effective uid) setuid root, and {@code /bin/capable} with a file
+     * capability (cap_sys_admin) in its xattrs.
+     */
+    public Variant withHostileImage() {
+      return new Variant(version, other, initFails, stubborn, waitsInInit, true);
     }
 
     public static Variant v1() {
@@ -54,6 +69,7 @@ public final class TestPackages {
           + (initFails ? "-initfails" : "")
           + (stubborn ? "-stubborn" : "")
           + (waitsInInit ? "-waits" : "")
+          + (hostileImage ? "-hostile" : "")
           + ".s9pk";
     }
   }
@@ -115,6 +131,9 @@ public final class TestPackages {
       }
       Files.writeString(image.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
       Files.writeString(image.resolve("etc/group"), "root:x:0:\n");
+      if (v.hostileImage()) {
+        plantHostileFiles(image, work);
+      }
       Path imageSquash = work.resolve("main.squashfs");
       squash(image, imageSquash);
       S9pkBuilder.create()
@@ -158,6 +177,39 @@ public final class TestPackages {
           .write(out, KEY);
       return out;
     }
+  }
+
+  /** The device of the host's root filesystem as {@code major minor}. */
+  public static List<String> rootDisk() {
+    try {
+      long dev = (Long) Files.getAttribute(Path.of("/"), "unix:dev");
+      long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+      long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+      return List.of(Long.toString(major), Long.toString(minor));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void plantHostileFiles(Path image, Path work) throws IOException {
+    List<String> disk = rootDisk();
+    run(
+        List.of("mknod", image.resolve("dev/hostdisk").toString(), "b", disk.get(0), disk.get(1)),
+        "");
+    run(List.of("chmod", "666", image.resolve("dev/hostdisk").toString()), "");
+    run(List.of("mknod", "-m", "666", image.resolve("dev/mem").toString(), "c", "1", "1"), "");
+    run(List.of("mkfifo", image.resolve("tmp/fifo").toString()), "");
+    Path src = work.resolve("euid.c");
+    Files.writeString(
+        src,
+        "#include <stdio.h>\n#include <unistd.h>\n"
+            + "int main(void) { printf(\"%d\\n\", (int)geteuid()); return 0; }\n");
+    run(
+        List.of("cc", "-static", "-O2", "-o", image.resolve("bin/euid").toString(), src.toString()),
+        "");
+    run(List.of("chmod", "4755", image.resolve("bin/euid").toString()), "");
+    Files.copy(Path.of("/bin/busybox"), image.resolve("bin/capable"));
+    run(List.of("setcap", "cap_sys_admin+ep", image.resolve("bin/capable").toString()), "");
   }
 
   private static void squash(Path dir, Path out) {
