@@ -25,10 +25,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Unprivileged containers map root to 100000..165535 (as StartOS's LXC template does).
+# Unprivileged containers map root to 100000..165535 (as StartOS's LXC template does); each package
+# runs in its own range of 65536 ids from 0x70000000 (startos.container.IdRanges), which LXC maps
+# through newuidmap, so root must own the whole pool (4096 ranges) in subuid/subgid.
 if [ "$(id -u)" = 0 ]; then
   for f in /etc/subuid /etc/subgid; do
     grep -q '^root:100000:65536' "$f" 2>/dev/null || echo root:100000:65536 >>"$f"
+    grep -q '^root:1879048192:268435456' "$f" 2>/dev/null || echo root:1879048192:268435456 >>"$f"
   done
 fi
 

@@ -40,6 +40,7 @@ public final class IdRanges {
   private final Path file;
   private final long base;
   private final List<long[]> foreign;
+  private final boolean reserved;
   private final Map<String, Integer> slots = new TreeMap<>();
 
   /**
@@ -49,12 +50,17 @@ public final class IdRanges {
    *     /etc/subgid} that belong to someone else
    */
   IdRanges(Path file, long base, List<long[]> reserved) {
+    this(file, base, reserved, true);
+  }
+
+  private IdRanges(Path file, long base, List<long[]> others, boolean poolReserved) {
     if (base < 1 || base + (long) SLOTS * SIZE > 0xFFFF_FFFEL) {
       throw new ContainerException("id range base " + base + " leaves no room for the pool");
     }
     this.file = file;
     this.base = base;
-    this.foreign = List.copyOf(reserved);
+    this.foreign = List.copyOf(others);
+    this.reserved = poolReserved;
     load();
   }
 
@@ -64,15 +70,22 @@ public final class IdRanges {
    * 100000:65536).
    */
   public static IdRanges open(Path file, long base, long ownReservation) {
-    List<long[]> reserved = new ArrayList<>();
+    List<long[]> others = new ArrayList<>();
+    boolean pool = true;
     for (Path sub : List.of(Path.of("/etc/subuid"), Path.of("/etc/subgid"))) {
+      boolean found = false;
       for (long[] r : readSubIds(sub)) {
-        if (r[0] != ownReservation) {
-          reserved.add(r);
+        if (r[0] == base && r[1] >= (long) SLOTS * SIZE) {
+          found = true; // our own pool, as scripts/setup-host.sh reserves it for root
+        } else if (r[0] != ownReservation) {
+          others.add(r);
         }
       }
+      pool &= found;
     }
-    return new IdRanges(file, base, reserved);
+    // LXC maps ids through newuidmap where it exists, which needs root to own the range there
+    boolean needed = Files.isExecutable(Path.of("/usr/bin/newuidmap"));
+    return new IdRanges(file, base, others, pool || !needed);
   }
 
   /** {@code name:start:count} lines; a missing file lists nothing. */
@@ -101,6 +114,20 @@ public final class IdRanges {
 
   /** The first host id of {@code id}'s range, allocating the lowest free one on first use. */
   public synchronized long allocate(String id) {
+    if (!reserved) {
+      throw new ContainerException(
+          "cannot give package "
+              + id
+              + " its own id range: /etc/subuid and /etc/subgid must give root the pool "
+              + base
+              + ":"
+              + (long) SLOTS * SIZE
+              + " (add 'root:"
+              + base
+              + ":"
+              + (long) SLOTS * SIZE
+              + "' to both; scripts/setup-host.sh does)");
+    }
     Integer known = slots.get(id);
     if (known != null) {
       return start(known);
