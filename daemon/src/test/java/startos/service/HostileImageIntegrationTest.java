@@ -128,7 +128,7 @@ class HostileImageIntegrationTest {
 
     // the image's setuid-root binary, run as an ordinary user in the container, stays that user
     ExecResult euid =
-        inContainer("setpriv --reuid=1000 --regid=1000 --clear-groups " + sub + "/bin/euid");
+        inContainer("start-container subcontainer exec --user=1000 " + sub + " /bin/euid");
     assertThat(euid.stdout().strip()).as(euid.toString()).isEqualTo("1000");
 
     // every mount of package data inside the container is nodev,nosuid
