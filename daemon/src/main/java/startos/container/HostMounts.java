@@ -68,6 +68,7 @@ final class HostMounts {
     deleteContents(layout.upper());
     deleteContents(layout.work());
     deleteTree(layout.dir().resolve("images"));
+    deleteTree(layout.dir().resolve("binds"));
     for (Path p : List.of(layout.lower(), layout.upper(), layout.work(), layout.rootfs())) {
       Files.createDirectories(p);
     }
@@ -146,9 +147,28 @@ final class HostMounts {
                 .run("chown", owner, m.source().toString())
                 .orThrow("cannot hand " + m.source() + " to the mapped root of " + spec.id());
           }
+          Path source = m.source();
+          if (!m.readOnly()) {
+            // LXC applies nodev,nosuid only to read-only binds: give it a host bind that already
+            // has them (propagation stays: a bind of a shared mount joins its peer group)
+            source = layout.dir().resolve("binds").resolve(Integer.toString(index++));
+            if (Files.isDirectory(m.source())) {
+              Files.createDirectories(source);
+            } else {
+              Files.createDirectories(source.getParent());
+              Files.deleteIfExists(source);
+              Files.createFile(source);
+            }
+            runner
+                .run("mount", "--bind", m.source().toString(), source.toString())
+                .orThrow("cannot bind " + m.source() + " for container " + spec.id());
+            runner
+                .run("mount", "-o", "remount,bind,nodev,nosuid", source.toString())
+                .orThrow("cannot make " + m.source() + " nodev,nosuid for container " + spec.id());
+          }
           entries.add(
               new LxcConfigFile.MountEntry(
-                  m.source(), m.relativeTarget(), m.readOnly(), Files.isDirectory(m.source())));
+                  source, m.relativeTarget(), m.readOnly(), Files.isDirectory(m.source())));
         }
       }
     }

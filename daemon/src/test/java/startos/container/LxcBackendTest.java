@@ -67,7 +67,10 @@ class LxcBackendTest {
                     + dir.resolve("upper")
                     + ",workdir="
                     + dir.resolve("work"),
-                dir.resolve("rootfs").toString()));
+                dir.resolve("rootfs").toString()),
+            // a writable bind reaches LXC through a nodev,nosuid host bind
+            List.of("mount", "--bind", volume.toString(), dir.resolve("binds/0").toString()),
+            List.of("mount", "-o", "remount,bind,nodev,nosuid", dir.resolve("binds/0").toString()));
     assertThat(runner.named("lxc-start"))
         .containsExactly(
             List.of(
@@ -80,7 +83,10 @@ class LxcBackendTest {
         .contains("lxc.net.0.link = startbr0")
         .contains("lxc.net.0.ipv4.address = 10.209.0.2/24 10.209.0.255")
         .contains("lxc.net.0.hwaddr = 02:53:0a:d1:00:02")
-        .contains("lxc.mount.entry = " + volume + " media/startos/volumes/main none bind,rw")
+        .contains(
+            "lxc.mount.entry = "
+                + dir.resolve("binds/0")
+                + " media/startos/volumes/main none bind,rw")
         .doesNotContain("lxc.include");
     assertThat(backend.ip("hello-world").orElseThrow().getHostAddress()).isEqualTo("10.209.0.2");
   }
