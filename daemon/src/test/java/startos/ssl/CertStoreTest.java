@@ -103,6 +103,23 @@ class CertStoreTest {
         .isEqualTo(victim.ecdsa().key());
   }
 
+  @Test
+  void anUninstalledPackagesKeysAreDroppedAndOthersStay() {
+    PatchDb db = dbWithCa();
+    CertStore store = new CertStore(db, Clock.fixed(SETUP.plusSeconds(60), ZoneOffset.UTC));
+    store.certFor("gone", Set.of("gone.startos"));
+    store.certFor("hello-world", Set.of("hello-world.startos"));
+
+    db.mutate(root -> {
+      CertStore.forget(root, "gone");
+      return null;
+    });
+
+    assertThat(db.get(CertStore.POINTER + "/packageLeaves/gone")).isEmpty();
+    assertThat(db.get(CertStore.POINTER + "/packageLeaves/hello-world")).isPresent();
+    assertThat(db.get(CertStore.POINTER + "/leaves")).as("no key shared by name set").isEmpty();
+  }
+
   private static PatchDb dbWithCa() {
     LocalCa ca = LocalCa.create("brave-otter", SETUP);
     PatchDb db = PatchDb.inMemory();
