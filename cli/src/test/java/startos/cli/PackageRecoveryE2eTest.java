@@ -225,7 +225,8 @@ class PackageRecoveryE2eTest {
 
   /** The host pid of the node process in the package's container (startd's cgroup names). */
   private static long nodePid(String id) throws IOException {
-    Path procs = Path.of("/sys/fs/cgroup/pids/startos.payload." + id);
+    Path procs =
+        Path.of("/sys/fs/cgroup/pids", E2eStartd.TEST_CONTAINERS.cgroupPrefix() + ".payload." + id);
     try (Stream<Path> files = Files.walk(procs)) {
       for (Path p : files.filter(f -> f.endsWith("cgroup.procs")).toList()) {
         for (String line : Files.readAllLines(p)) {
