@@ -154,6 +154,26 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
+  @Order(5)
+  void theContainersRootCannotSwapItsConsoleFileForASymlink() throws Exception {
+    String console = "/media/startos/console/console.log";
+    var swap =
+        rig.backend()
+            .exec(
+                ID,
+                "sh",
+                "-c",
+                "mv " + console + " " + console + ".old || ln -sf /dev/zero " + console + ".new");
+    assertThat(swap.succeeded()).as("the container replacing its console file").isFalse();
+    Path hostConsole = rig.dataDir().resolve("packages/" + ID + "/console/console.log");
+    assertThat(Files.isSymbolicLink(hostConsole)).isFalse();
+    assertThat(Files.isRegularFile(hostConsole)).isTrue();
+    assertThat(Files.getAttribute(hostConsole.getParent(), "unix:uid")).isEqualTo(0);
+    assertThat(rig.backend().exec(ID, "sh", "-c", "echo still-writable >>" + console).succeeded())
+        .isTrue();
+  }
+
+  @Test
   @Order(6)
   void aCrashedRuntimeShowsAsAnErrorAndStartBringsItBack() throws Exception {
     rig.backend().exec(ID, "sh", "-c", "kill -9 $(pidof node)");
