@@ -745,7 +745,8 @@ public final class Service {
       mounts.add(ContainerMount.readOnlyBind(layout.emptyAssets(), "/media/startos/assets"));
     }
     mounts.add(ContainerMount.readOnlyBind(layout.boot(), "/media/startos/boot"));
-    mounts.add(ContainerMount.bind(layout.console(), "/media/startos/console"));
+    // the file, not its directory: the container may write it but never replace it
+    mounts.add(ContainerMount.bind(layout.consoleLog(), "/media/startos/console/console.log"));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("STARTOS_LOG_LEVEL", "info");
     env.put("STARTOS_SHUTDOWN_GRACE_MS", Long.toString(settings.stopTimeout().toMillis()));
