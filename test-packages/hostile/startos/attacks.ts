@@ -106,17 +106,22 @@ function rdev(st: fs.Stats): string {
 
 const setDataVersion: Attack = async ({ effects, cfg }) => {
   const link = `${VOLUMES}/.version`
+  // a valid version nobody uses: the SDK parses the data version at every init
+  const marker = '9.9.9:9'
+  const original = await settle(() => effects.getDataVersion())
   // onto a host file the test watches
   plant(link, `${cfg.canaryRoot}/set-data-version/canary.txt`)
-  const toHost = await settle(() => effects.setDataVersion({ version: 'hostile-wrote-this' }))
+  const toHost = await settle(() => effects.setDataVersion({ version: marker }))
   // onto a file of our own volume, named by its host path: a write through the link shows here
   const witness = `${MAIN}/witness-data-version`
   fs.writeFileSync(witness, 'untouched\n')
   plant(link, `${cfg.hostVolume}/witness-data-version`)
-  const toWitness = await settle(() => effects.setDataVersion({ version: 'hostile-wrote-this' }))
+  const toWitness = await settle(() => effects.setDataVersion({ version: marker }))
   const seen = fs.readFileSync(witness, 'utf8').trim()
   fs.rmSync(link, { force: true })
-  if (seen.includes('hostile-wrote-this')) {
+  // put the real one back, or the next init refuses to downgrade from the marker
+  if (original.ok) await settle(() => effects.setDataVersion({ version: original.value ?? null }))
+  if (seen.includes(marker)) {
     return { lines: [`set-data-version SUCCEEDED: the host wrote through the .version symlink (witness now "${seen}")`] }
   }
   return {
