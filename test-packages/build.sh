@@ -35,19 +35,23 @@ rebuilt=
 for pkg in "${PACKAGES[@]}"; do
   if stale "$pkg/javascript/index.js" "$pkg/startos" "$pkg/package.json" "$pkg/tsconfig.json" \
     node_modules/.ci-done ||
-    { [ "$pkg" = hello-world ] && [ ! -f hello-world/build/v1.0.0/javascript/index.js ]; }; then
+    { [ "$pkg" = hello-world ] && { [ ! -f hello-world/build/v1.0.0/javascript/index.js ] ||
+      [ ! -f hello-world/build/v1.2.0-broken/javascript/index.js ]; }; }; then
     log "type-check and bundle $pkg"
     rebuilt=yes
     (cd "$pkg" && "../$BIN/tsc" --noEmit -p .)
     rm -rf "$pkg/javascript"
     bundle "$pkg" "$pkg/javascript/index.js" 1.1.0
     if [ "$pkg" = hello-world ]; then
-      # the older release, as its own pack directory, to test installing 1.0.0 over 1.1.0
-      old=hello-world/build/v1.0.0
-      rm -rf "$old"
-      mkdir -p "$old"
-      cp hello-world/icon.svg hello-world/LICENSE.md hello-world/instructions.md "$old/"
-      bundle hello-world "$old/javascript/index.js" 1.0.0
+      # other releases, each as its own pack directory: 1.0.0 (to install it over 1.1.0 and
+      # back) and 1.2.0-broken (an update whose init fails)
+      for release in 1.0.0 1.2.0-broken; do
+        dir=hello-world/build/v$release
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        cp hello-world/icon.svg hello-world/LICENSE.md hello-world/instructions.md "$dir/"
+        bundle hello-world "$dir/javascript/index.js" "$release"
+      done
     fi
   fi
 done

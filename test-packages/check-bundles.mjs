@@ -6,6 +6,7 @@ const require = createRequire(import.meta.url)
 const expected = [
   ['hello-world/javascript/index.js', 'hello-world', '1.1.0:0'],
   ['hello-world/build/v1.0.0/javascript/index.js', 'hello-world', '1.0.0:0'],
+  ['hello-world/build/v1.2.0-broken/javascript/index.js', 'hello-world', '1.2.0:0'],
   ['init-fails/javascript/index.js', 'init-fails', '1.0.0:0'],
   ['crasher/javascript/index.js', 'crasher', '1.0.0:0'],
   ['dep-watcher/javascript/index.js', 'dep-watcher', '1.0.0:0'],

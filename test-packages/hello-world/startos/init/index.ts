@@ -1,7 +1,7 @@
 import { sdk } from '../sdk'
 import { setDependencies } from '../dependencies'
 import { setInterfaces } from '../interfaces'
-import { versionGraph } from '../versions'
+import { release, versionGraph } from '../versions'
 import { actions } from '../actions'
 import { restoreInit } from '../backups'
 
@@ -11,7 +11,15 @@ const recordInit = sdk.setupOnInit(async (effects, kind) => {
   await sdk.volumes.main.writeFile('init.log', line, { flag: 'a' })
 })
 
+// the 1.2.0-broken release fails its init first, before it changes anything (a failed update)
+const failWhenBroken = sdk.setupOnInit(async () => {
+  if (release === '1.2.0-broken') {
+    throw new Error('hello-world 1.2.0: deliberate failure during init (test package)')
+  }
+})
+
 export const init = sdk.setupInit(
+  failWhenBroken,
   restoreInit,
   versionGraph,
   setInterfaces,

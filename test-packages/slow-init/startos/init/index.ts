@@ -28,4 +28,15 @@ export const init = sdk.setupInit(
   waitForGo,
 )
 
-export const uninit = sdk.setupUninit(versionGraph)
+// a second seam: when the host has created hold-uninit, announce the uninit and hold it until
+// uninit-go appears (lets tests kill startd deterministically in the middle of an uninstall)
+const holdUninit = async () => {
+  if (!existsSync(`${VOLUME}/hold-uninit`)) return
+  writeFileSync(`${VOLUME}/uninit-waiting`, 'waiting for uninit-go\n')
+  console.log('slow-init: waiting for uninit-go in volume main')
+  while (!existsSync(`${VOLUME}/uninit-go`)) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+export const uninit = sdk.setupUninit(holdUninit, versionGraph)

@@ -31,6 +31,14 @@ final class PackageInstall extends CliCommand {
       description = "Upload this .s9pk file from this computer and install it")
   Optional<Path> sideload = Optional.empty();
 
+  @Option(
+      names = "--allow-key-change",
+      description =
+          "Install even if the package is signed by another developer key than the installed"
+              + " version (or the data kept by a soft uninstall): the new signer takes over its"
+              + " data")
+  boolean allowKeyChange;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "Package identifier")
   Optional<String> id = Optional.empty();
 
@@ -59,6 +67,9 @@ final class PackageInstall extends CliCommand {
 
   private void fromRegistry(String pkg) {
     ObjectNode params = params().put("id", pkg);
+    if (allowKeyChange) {
+      params.put("allowKeyChange", true);
+    }
     version.ifPresent(v -> params.put("version", v));
     root().registry.or(() -> root().setting("registry")).ifPresent(r -> params.put("registry", r));
     JsonNode r = remote("package.install", params);
@@ -67,7 +78,11 @@ final class PackageInstall extends CliCommand {
 
   private void sideload(Path file) {
     long size = checkFile(file);
-    JsonNode r = remote("package.sideload", params());
+    ObjectNode params = params();
+    if (allowKeyChange) {
+      params.put("allowKeyChange", true);
+    }
+    JsonNode r = remote("package.sideload", params);
     String upload = PackageStreams.guid(r, "upload", "package.sideload");
     String progress = PackageStreams.guid(r, "progress", "package.sideload");
     PackageStreams streams = PackageStreams.of(root());
@@ -132,7 +147,8 @@ final class PackageInstall extends CliCommand {
           }
         }
         case PackageStreams.Event.Closed c -> {
-          if (sent.isCompletedExceptionally()) {
+          if (sent.isCompletedExceptionally() || !c.normal()) {
+            // a refused upload's answer holds the whole sentence; a close reason keeps 123 bytes
             awaitUpload(sent);
           }
           if (!c.normal()) {

@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -42,15 +44,20 @@ final class E2eStartd implements AutoCloseable {
   private final Path noCookie;
   private final Path packed;
   private final CliRun cli;
+  private final boolean asProcess;
   private Startd startd;
+  // startd as a child process (a test that SIGKILLs it): the process and the URL it printed
+  private Process child;
+  private String childUrl = "";
+  private int launches;
 
-  private E2eStartd(Path dir, Startd startd) throws IOException {
+  private E2eStartd(Path dir, boolean asProcess) throws IOException {
     this.dir = dir;
     this.dataDir = dir.resolve("data").toAbsolutePath();
     this.noCookie = Files.createDirectories(dir.resolve("no-cookie"));
     this.packed = Files.createDirectories(dir.resolve("packed"));
     this.cli = new CliRun(Files.createDirectories(dir.resolve("home")));
-    this.startd = startd;
+    this.asProcess = asProcess;
   }
 
   /** Skips the calling test unless this host can run containers and the packages are built. */
@@ -93,13 +100,26 @@ final class E2eStartd implements AutoCloseable {
 
   /** Starts startd on a new data dir under /tmp, runs setup, logs in and makes a developer key. */
   static E2eStartd start(String prefix) throws IOException {
+    return start(prefix, false);
+  }
+
+  /**
+   * As {@link #start(String)} with startd as a child process of the test JVM (same classpath), so
+   * that {@link #killStartd} can SIGKILL it at a bad moment as a crash or power loss would.
+   */
+  static E2eStartd startProcess(String prefix) throws IOException {
+    return start(prefix, true);
+  }
+
+  private static E2eStartd start(String prefix, boolean asProcess) throws IOException {
     // not @TempDir: that is private to root, and the containers' mapped root must traverse it
     Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     Path dataDir = Files.createDirectories(dir.resolve("data")).toAbsolutePath();
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
-    E2eStartd box = new E2eStartd(dir, Startd.start(config(dataDir)));
+    E2eStartd box = new E2eStartd(dir, asProcess);
     try {
+      box.launch();
       var exec =
           box.cli
               .env("PASSWORD", PASSWORD)
@@ -132,12 +152,99 @@ final class E2eStartd implements AutoCloseable {
       startd.close();
       startd = null;
     }
+    if (child != null) {
+      child.destroy(); // SIGTERM: its shutdown hook stops the containers
+      awaitExit(child);
+      child = null;
+    }
+  }
+
+  /**
+   * SIGKILLs the child startd (see {@link #startProcess}): nothing of it runs any more, while the
+   * containers it started and everything on disk stay as they were at that instant.
+   */
+  void killStartd() {
+    assertThat(child).as("killStartd needs a startd started by startProcess").isNotNull();
+    child.destroyForcibly();
+    awaitExit(child);
+    child = null;
+  }
+
+  private static void awaitExit(Process p) {
+    try {
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts startd on the data dir, in this JVM or as a child process. */
+  private void launch() throws IOException {
+    if (!asProcess) {
+      startd = Startd.start(config(dataDir));
+      return;
+    }
+    Path out = dir.resolve("startd-" + ++launches + ".log");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    child =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "startos.daemon.StartdMain",
+                "--data-dir",
+                dataDir.toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--runtime-image",
+                Config.defaultRuntimeImage().toString(),
+                "--bridge",
+                TEST_CONTAINERS.bridge(),
+                "--subnet",
+                TEST_CONTAINERS.subnet().toString(),
+                "--nft-table",
+                TEST_CONTAINERS.nftTable(),
+                "--cgroup-prefix",
+                TEST_CONTAINERS.cgroupPrefix())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+            .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    Pattern running = Pattern.compile("startd is running: open (\\S+)");
+    while (System.nanoTime() < deadline) {
+      var m = running.matcher(Files.readString(out));
+      if (m.find()) {
+        childUrl = m.group(1);
+        return;
+      }
+      if (!child.isAlive()) {
+        fail("startd exited with " + child.exitValue() + ": " + Files.readString(out));
+      }
+      sleep(100);
+    }
+    fail("startd did not start within 90 s: " + Files.readString(out));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A new startd on the same data dir, logged in again. */
   void startStartd() {
     stopStartd();
-    startd = Startd.start(config(dataDir));
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     ok(
         cli.env("PASSWORD", PASSWORD)
             .run("-H", url(), "--data-dir", noCookie.toString(), "auth", "login"));
@@ -156,9 +263,19 @@ final class E2eStartd implements AutoCloseable {
 
   /** Packs a package directory with the busybox image built for {@code imagePackage}. */
   Path pack(Path src, String out, String imagePackage) {
+    return pack(src, out, imagePackage, List.of());
+  }
+
+  /** Packs with hello-world's busybox image, signed by the developer key in {@code keyFile}. */
+  Path packSignedBy(Path keyFile, Path src, String out) {
+    return pack(src, out, "hello-world", List.of("--developer-key-path", keyFile.toString()));
+  }
+
+  private Path pack(Path src, String out, String imagePackage, List<String> options) {
     Path file = packed.resolve(out);
-    ok(
-        cli.run(
+    List<String> args = new ArrayList<>(options);
+    args.addAll(
+        List.of(
             "s9pk",
             "pack",
             src.toString(),
@@ -166,6 +283,7 @@ final class E2eStartd implements AutoCloseable {
             file.toString(),
             "--image",
             "busybox=" + PACKAGES.resolve(imagePackage).resolve("build/image-busybox")));
+    ok(cli.run(args.toArray(String[]::new)));
     return file;
   }
 
@@ -320,7 +438,7 @@ final class E2eStartd implements AutoCloseable {
   }
 
   String url() {
-    return startd.url().toString();
+    return asProcess ? childUrl : startd.url().toString();
   }
 
   static void ok(CliRun.Result r) {

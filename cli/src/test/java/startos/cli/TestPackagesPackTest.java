@@ -33,6 +33,7 @@ class TestPackagesPackTest {
       List.of(
           new Pkg("hello-world", "hello-world", "hello-world", "1.1.0:0"),
           new Pkg("hello-world/build/v1.0.0", "hello-world", "hello-world", "1.0.0:0"),
+          new Pkg("hello-world/build/v1.2.0-broken", "hello-world", "hello-world", "1.2.0:0"),
           new Pkg("init-fails", "init-fails", "init-fails", "1.0.0:0"),
           new Pkg("crasher", "crasher", "crasher", "1.0.0:0"));
 

@@ -72,6 +72,19 @@ public final class Installer {
     }
   }
 
+  /** Who signed an archive and what it claims to be, from its checked signature and manifest. */
+  public record Signed(String id, String version, String developerKey) {}
+
+  /** The id, version and signer (PEM) of the archive, read without hashing its other files. */
+  public Signed signed(Path file) {
+    try (S9pkArchive archive = open(file)) {
+      return new Signed(
+          archive.manifest().id(), archive.manifest().version(), archive.signer().pem());
+    } catch (S9pkException e) {
+      throw rejected(file, e);
+    }
+  }
+
   /** Opens and checks the signature. */
   private static S9pkArchive open(Path file) {
     try {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,12 +33,19 @@ import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
+import startos.s9pk.VerifyingKey;
 import startos.ssl.CertStore;
 
 /**
  * Installs, updates and removes packages: a first install, an update that keeps the old version's
  * files aside until the new one committed, cancels of either, recovery from an update a crash
  * interrupted, and uninstall. Every change to a package holds its lock from {@link ServiceTables}.
+ *
+ * <p>Data safety: an update or a reinstall onto kept volumes must be signed by the developer key of
+ * the package whose data it takes over ({@link KeyChange}); an update whose init fails rolls back
+ * to the previous version; volumes a soft uninstall keeps are recorded in {@code
+ * /private/keptVolumes/<id>} before anything is deleted, and nothing deletes a recorded volume (not
+ * a crash mid-uninstall, not a failed or cancelled reinstall) until a reinstall commits.
  */
 final class PackageInstalls {
   private static final Logger LOG = LoggerFactory.getLogger(PackageInstalls.class);
@@ -85,7 +93,7 @@ final class PackageInstalls {
    * Verifies the archive before writing anything, unpacks it, creates its volumes and runs its
    * init. A first install whose init fails leaves nothing behind; an update keeps the volumes.
    */
-  String install(Path file, InstallProgress progress) {
+  String install(Path file, InstallProgress progress, KeyChange keyChange) {
     prepareDirs();
     progress.start("Verifying");
     String id;
@@ -115,6 +123,7 @@ final class PackageInstalls {
             ErrorKind.PARSE_S9PK, "the manifest of " + file.getFileName() + " changed while read");
       }
       try (var archive = pkg.archive()) {
+        checkSigner(pkg, keyChange);
         progress.finish("Verifying");
         if (updating) {
           update(pkg, progress);
@@ -146,10 +155,83 @@ final class PackageInstalls {
     }
   }
 
+  /**
+   * Refuses a package whose signer differs from the one of the package whose data it would take
+   * over (the installed version, or the volumes a soft uninstall kept), unless the user allowed the
+   * change. The signer is checked by {@link Installer#verify}; the recorded key is startd's.
+   */
+  private void checkSigner(VerifiedPackage pkg, KeyChange keyChange) {
+    checkSigner(pkg.id(), pkg.version(), pkg.developerKey(), keyChange);
+  }
+
+  /**
+   * As {@link #checkSigner(VerifiedPackage, KeyChange)} for an archive whose signature is checked
+   * but whose files are not hashed yet: a sideload answers its upload with the refusal, whole.
+   */
+  void checkSigner(Path file, KeyChange keyChange) {
+    Installer.Signed signed;
+    try {
+      signed = installer.signed(file);
+    } catch (RpcException e) {
+      return; // not readable as an S9PK: the install's verification says so, as for any upload
+    }
+    checkSigner(signed.id(), signed.version(), signed.developerKey(), keyChange);
+  }
+
+  private void checkSigner(String id, String version, String developerKey, KeyChange keyChange) {
+    Optional<JsonNode> installed = db.get(PackageData.pointer(id) + "/developerKey");
+    Optional<JsonNode> kept = keptVolumes(id).map(k -> k.path("developerKey"));
+    Optional<JsonNode> recorded = installed.or(() -> kept);
+    if (recorded.isEmpty() || keyChange == KeyChange.ALLOW) {
+      return;
+    }
+    String whose =
+        installed.isPresent()
+            ? "the installed " + id
+            : "the " + id + " whose volumes were kept by a soft uninstall";
+    String signer = fingerprint(developerKey).orElse("an unreadable key");
+    Optional<String> trusted = fingerprint(recorded.get().asText(""));
+    if (trusted.isPresent() && trusted.get().equals(signer)) {
+      return;
+    }
+    throw new RpcException(
+        ErrorKind.INVALID_SIGNATURE,
+        "refusing "
+            + id
+            + " "
+            + version
+            + ": it is signed by developer key "
+            + signer
+            + ", but "
+            + whose
+            + " was signed by "
+            + trusted.orElse("an unrecorded key")
+            + "; another developer would take over its data. Install it only if you trust the new"
+            + " signer, with --allow-key-change (start-cli package install) or allowKeyChange: true");
+  }
+
+  /** {@code ed25519:<hex of the public key>}, or empty when {@code pem} is not an Ed25519 key. */
+  static Optional<String> fingerprint(String pem) {
+    try {
+      return Optional.of("ed25519:" + VerifyingKey.fromPem(pem).hex());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The record a soft uninstall of {@code id} left, while its volumes wait for a reinstall. */
+  private Optional<JsonNode> keptVolumes(String id) {
+    return db.get(KEPT + "/" + id).filter(JsonNode::isObject);
+  }
+
+  /** Where kept volumes are recorded: {@code {<id>: {developerKey, version, keptAt}}}. */
+  static final String KEPT = "/private/keptVolumes";
+
   private void firstInstall(VerifiedPackage pkg, InstallProgress progress) {
     String id = pkg.id();
     PackageLayout layout = settings.layout(id);
-    removeLeftovers(id, false);
+    // volumes nobody recorded as kept are a removal's remains: a new install does not inherit them
+    removeLeftovers(id, true);
     progress.start("Unpacking");
     db.mutate(root -> {
       ObjectNode entry = PackageData.all(root).putObject(id);
@@ -178,6 +260,10 @@ final class PackageInstalls {
         ObjectNode stateInfo = entry.putObject("stateInfo");
         stateInfo.put("state", "installed");
         stateInfo.set("manifest", pkg.manifestJson().deepCopy());
+        // the kept volumes belong to this install now; an uninstall decides their fate again
+        if (root.at(KEPT) instanceof ObjectNode kept) {
+          kept.remove(id);
+        }
         return null;
       });
       service.log().append("startd: installed " + id + " " + pkg.version());
@@ -186,7 +272,8 @@ final class PackageInstalls {
       if (service != null) {
         service.shutdown();
       }
-      // a cancelled first install leaves nothing, not even the volumes its init wrote
+      // a failed or cancelled first install leaves nothing, not even the volumes its init wrote;
+      // volumes a soft uninstall kept stay (removeLeftovers never deletes recorded ones)
       removeLeftovers(id, true);
       if (progress.isCancelled()) {
         throw e;
@@ -237,15 +324,15 @@ final class PackageInstalls {
           ErrorKind.INSTALL_FAILED, "updating " + id + " failed: " + e.getMessage(), e);
     }
     old.exit(NODES.textNode(pkg.version()));
-    // swap everything but the volumes, keeping the old files until the new version committed
-    movePartsTo(layout.dir(), previous);
-    markComplete(previous);
-    movePartsTo(staging, layout.dir());
-    PackageLayout.deleteTree(staging);
-    createVolumes(layout, pkg);
-    progress.finish("Unpacking");
-    progress.start("Initializing");
     try {
+      // swap everything but the volumes, keeping the old files until the new version committed
+      movePartsTo(layout.dir(), previous);
+      markComplete(previous);
+      movePartsTo(staging, layout.dir());
+      PackageLayout.deleteTree(staging);
+      createVolumes(layout, pkg);
+      progress.finish("Unpacking");
+      progress.start("Initializing");
       progress.checkCancelled();
       old.boot(Optional.of("update"), Optional.of(progress));
       if (!progress.commit()) {
@@ -253,14 +340,26 @@ final class PackageInstalls {
         progress.checkCancelled();
       }
     } catch (RuntimeException e) {
+      PackageLayout.deleteTree(staging);
+      String oldVersion = oldManifest.path("version").asText("the previous version");
+      Optional<String> back = rollBack(id, old, layout, previous, oldManifest, wasRunning);
       if (progress.isCancelled()) {
-        rollBack(id, old, layout, previous, oldManifest, wasRunning);
         throw e;
       }
-      PackageLayout.deleteTree(previous);
-      restoreInstalled(id, pkg.manifestJson());
-      throw new RpcException(
-          ErrorKind.INSTALL_FAILED, "updating " + id + " failed: " + e.getMessage(), e);
+      // an init that failed (not a cancel): the previous version is back, and the user is told why
+      // (what happened first: a progress stream's close reason keeps only 123 bytes)
+      String why =
+          "Update of "
+              + id
+              + " to "
+              + pkg.version()
+              + " failed; rolled back to "
+              + oldVersion
+              + back.map(b -> " (which did not come back up: " + b + ")").orElse("")
+              + ": "
+              + e.getMessage();
+      old.log().append("startd: " + why);
+      throw new RpcException(ErrorKind.UPDATE_FAILED, why, e);
     }
     PackageLayout.deleteTree(previous);
     db.mutate(root -> {
@@ -275,10 +374,11 @@ final class PackageInstalls {
   }
 
   /**
-   * Undoes a cancelled update as StartOS does: the old files back in place, the old version
-   * installed, its container booted (init with no kind) and main started if it ran before.
+   * Undoes a cancelled or failed update as StartOS undoes a cancel: the old files back in place
+   * (wherever the swap stopped), the old version installed, its container booted (init with no
+   * kind) and main started if it ran before. Returns why it did not come back up, if it did not.
    */
-  private void rollBack(
+  private Optional<String> rollBack(
       String id,
       Service service,
       PackageLayout layout,
@@ -286,21 +386,36 @@ final class PackageInstalls {
       JsonNode oldManifest,
       boolean wasRunning) {
     service.shutdown();
-    for (String part : PACKAGE_PARTS) {
-      PackageLayout.deleteTree(layout.dir().resolve(part));
-    }
-    movePartsTo(previous, layout.dir());
-    PackageLayout.deleteTree(previous);
+    restorePrevious(layout, previous);
     restoreInstalled(id, oldManifest);
-    service.log().append("startd: update of " + id + " cancelled; back to the installed version");
+    service.log().append("startd: update of " + id + " undone; back to the installed version");
     try {
       service.boot(Optional.empty());
       if (wasRunning) {
         service.startMain();
       }
+      return Optional.empty();
     } catch (RuntimeException e) {
-      LOG.warn("{} could not be brought back after a cancelled update: {}", id, e.getMessage());
+      LOG.warn("{} could not be brought back after an undone update: {}", id, e.getMessage());
+      return Optional.of(String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * Puts the old version's files from {@code previous} back into the package dir: once all of them
+   * were moved aside ({@link #COMPLETE}) the parts in place are the new version's and go; before
+   * that, the parts not moved yet are still the old ones.
+   */
+  private static void restorePrevious(PackageLayout layout, Path previous) {
+    if (Files.isDirectory(previous)) {
+      if (Files.exists(previous.resolve(COMPLETE))) {
+        for (String part : PACKAGE_PARTS) {
+          PackageLayout.deleteTree(layout.dir().resolve(part));
+        }
+      }
+      movePartsTo(previous, layout.dir());
+    }
+    PackageLayout.deleteTree(previous);
   }
 
   /** Written once every old part is in {@code previous}: from then on the package dir is new. */
@@ -321,17 +436,7 @@ final class PackageInstalls {
   void undoInterruptedUpdate(String id, JsonNode entry) {
     PackageLayout layout = settings.layout(id);
     Path tmp = settings.dataDir().resolve("tmp");
-    Path previous = tmp.resolve("previous-" + id);
-    if (Files.isDirectory(previous)) {
-      if (Files.exists(previous.resolve(COMPLETE))) {
-        for (String part : PACKAGE_PARTS) {
-          PackageLayout.deleteTree(layout.dir().resolve(part));
-        }
-      }
-      // otherwise the crash came while moving the old parts out: the rest are still in place
-      movePartsTo(previous, layout.dir());
-    }
-    PackageLayout.deleteTree(previous);
+    restorePrevious(layout, tmp.resolve("previous-" + id));
     PackageLayout.deleteTree(tmp.resolve("update-" + id));
     restoreInstalled(id, entry.path("stateInfo").path("manifest"));
   }
@@ -439,6 +544,8 @@ final class PackageInstalls {
       if (s == null && db.get(PackageData.pointer(id)).isEmpty()) {
         throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " is not installed");
       }
+      // durably, before anything is deleted: a soft uninstall's volumes are kept whatever happens
+      // next (a crash, a failed reinstall) until a reinstall of the same signer's package commits
       db.mutate(root -> {
         PackageData.entry(root, id)
             .ifPresent(entry -> {
@@ -446,6 +553,14 @@ final class PackageInstalls {
               ObjectNode stateInfo = entry.putObject("stateInfo");
               stateInfo.put("state", "removing");
               stateInfo.set("manifest", manifest.deepCopy());
+              if (soft) {
+                ObjectNode kept =
+                    PackageData.object(PackageData.object(root, "private"), "keptVolumes")
+                        .putObject(id);
+                kept.set("developerKey", entry.path("developerKey").deepCopy());
+                kept.set("version", manifest.path("version").deepCopy());
+                kept.put("keptAt", Instant.now().toString());
+              }
             });
         return null;
       });
@@ -465,8 +580,12 @@ final class PackageInstalls {
     }
   }
 
-  /** Destroys the container and everything of {@code id} except, unless {@code all}, volumes. */
+  /**
+   * Destroys the container and everything of {@code id} except, unless {@code all}, volumes.
+   * Volumes recorded as kept by a soft uninstall stay even when {@code all}.
+   */
   void removeLeftovers(String id, boolean all) {
+    boolean keepVolumes = !all || keptVolumes(id).isPresent();
     Service s = tables.services().remove(id);
     if (s != null) {
       s.shutdown();
@@ -504,7 +623,7 @@ final class PackageInstalls {
     });
     PackageLayout layout = settings.layout(id);
     HostMounts.unmountAll(layout.dir());
-    if (all) {
+    if (!keepVolumes) {
       PackageLayout.deleteTree(layout.dir());
       ServiceLog log = tables.logs().remove(id);
       if (log != null) {

@@ -75,9 +75,15 @@ final class PackageMethods {
                 ErrorKind.NOT_FOUND,
                 "no .s9pk file at " + path.get() + " (an absolute path on the server)");
           }
-          return NODES.textNode(manager.install(file));
+          return NODES.textNode(manager.install(file, InstallProgress.local(), keyChange(params)));
         });
-    r.register("package.sideload", (p, c) -> sideload(c.sessionId()));
+    // StartOS's package.sideload takes no parameters: accept none at all too
+    r.register(
+        "package.sideload",
+        (p, c) ->
+            sideload(
+                p instanceof ObjectNode ? keyChange(Params.of(p)) : KeyChange.REFUSE,
+                c.sessionId()));
     r.register("package.list", (p, c) -> list());
     r.register(
         "package.installed-version",
@@ -91,6 +97,11 @@ final class PackageMethods {
         });
     r.register("package.logs", (p, c) -> logs(p));
     r.register("package.logs.follow", (p, c) -> follow(p, c.sessionId()));
+  }
+
+  /** Our addition to StartOS's parameters: the user accepts another developer's signature. */
+  private static KeyChange keyChange(Params params) {
+    return KeyChange.allowedIf(params.bool("allowKeyChange", false));
   }
 
   private static JsonNode done(Runnable r) {
@@ -126,7 +137,7 @@ final class PackageMethods {
     return out;
   }
 
-  private JsonNode sideload(Optional<String> session) {
+  private JsonNode sideload(KeyChange keyChange, Optional<String> session) {
     InstallProgress progress = InstallProgress.sideload();
     String progressGuid = continuations.addWebSocket(session, ws -> streamProgress(ws, progress));
     String uploadGuid =
@@ -173,11 +184,15 @@ final class PackageMethods {
                   throw new IOException("upload ended after " + done + " of " + total + " bytes");
                 }
                 progress.finish("Uploading");
+                // answered on the upload, whole (a progress stream's close reason keeps 123 bytes)
+                manager.checkSigner(tmp, keyChange);
               } catch (IOException | RpcException e) {
                 String why =
                     progress.isCancelled()
                         ? "the install of " + uploading.orElse("the package") + " was cancelled"
-                        : "upload failed: " + e.getMessage();
+                        : e instanceof RpcException r && r.kind() != ErrorKind.CANCELLED
+                            ? r.getMessage()
+                            : "upload failed: " + e.getMessage();
                 progress.fail(why);
                 uploading.ifPresent(id -> manager.uploadEnded(id, progress));
                 Files.deleteIfExists(tmp);
@@ -187,7 +202,7 @@ final class PackageMethods {
                   .name("sideload")
                   .start(() -> {
                     try {
-                      manager.install(tmp, progress);
+                      manager.install(tmp, progress, keyChange);
                     } catch (RuntimeException e) {
                       LOG.warn("sideloaded install failed: {}", e.getMessage());
                     } finally {
@@ -211,6 +226,10 @@ final class PackageMethods {
     try {
       return in.read(buf);
     } catch (IOException e) {
+      progress.checkCancelled();
+      throw e;
+    } catch (IllegalStateException e) {
+      // Jetty's stream, closed by the cancel from another thread mid-read, can fail this way
       progress.checkCancelled();
       throw e;
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +47,9 @@ final class RuntimeClient implements AutoCloseable {
   private final Object writeLock = new Object();
   private volatile boolean closed;
 
-  private final Runnable onClosed;
+  private final Consumer<RuntimeClient> onClosed;
 
-  private RuntimeClient(String packageId, SocketChannel channel, Runnable onClosed) {
+  private RuntimeClient(String packageId, SocketChannel channel, Consumer<RuntimeClient> onClosed) {
     this.packageId = packageId;
     this.channel = channel;
     this.onClosed = onClosed;
@@ -57,7 +58,8 @@ final class RuntimeClient implements AutoCloseable {
 
   /**
    * Waits up to {@code timeout} for the runtime to listen on {@code socket}, then connects; {@code
-   * onClosed} runs when the runtime closes the connection (not when {@link #close} does).
+   * onClosed} runs, with this client, on the connection's reader thread when the runtime closes the
+   * connection (not when {@link #close} does).
    *
    * <p>The socket's directory is the package's, which could put a symlink to any host socket there:
    * only a socket (not a link) is connected to, and the connection is kept only when the process
@@ -69,7 +71,7 @@ final class RuntimeClient implements AutoCloseable {
       Path socket,
       LongPredicate peerAllowed,
       Duration timeout,
-      Runnable onClosed) {
+      Consumer<RuntimeClient> onClosed) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
@@ -223,7 +225,7 @@ final class RuntimeClient implements AutoCloseable {
       boolean wasOpen = !closed;
       closed = true;
       if (wasOpen) {
-        onClosed.run();
+        onClosed.accept(this);
       }
       IOException gone = new IOException("service.sock closed");
       waiting.values().forEach(f -> f.completeExceptionally(gone));

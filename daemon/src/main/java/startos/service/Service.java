@@ -45,6 +45,14 @@ import startos.rpc.RpcException;
 /**
  * One installed package: its LXC container running the SDK runtime, the host.sock it calls and the
  * service.sock it answers on, and its status kept true in the database.
+ *
+ * <p>Lock discipline: {@link #state}, {@link #client}, the effect server and the package's {@code
+ * statusInfo} change only while the thread holds this service's {@link #lock}. Public and
+ * package-private methods take it themselves; private helpers marked "caller holds the lock" check
+ * that it is held ({@link #requireLock}) and throw otherwise. A runtime that dies is noticed on its
+ * connection's reader thread, which takes no lock: it hands the crash to a thread that waits for
+ * the lock, so whoever holds it (a start that has just succeeded, say) finishes first and the crash
+ * is recorded after it, never overwritten by it.
  */
 public final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
@@ -80,11 +88,12 @@ public final class Service {
   private volatile ServiceState state = new ServiceState.Down();
   private EffectServer effectServer;
   private volatile RuntimeClient client;
-  private volatile boolean expectingExit;
   private volatile Instant bootedAt = Instant.EPOCH;
   // bumped by every user action and shutdown: a pending crash restart with an older value gives up
   private final AtomicLong generation = new AtomicLong();
   private int crashes;
+  // a test seam: runs after the runtime answered start, before the service is marked running
+  private volatile Runnable afterStartAnswered = () -> {};
 
   Service(
       String id,
@@ -118,6 +127,25 @@ public final class Service {
 
   ServiceLog log() {
     return log;
+  }
+
+  /** Tests only: {@code hook} runs after the runtime answered start, with the lock held. */
+  void afterStartAnswered(Runnable hook) {
+    afterStartAnswered = hook;
+  }
+
+  /** Whether the connection to the runtime is up (tests wait on it). */
+  boolean runtimeConnected() {
+    RuntimeClient c = client;
+    return c != null && c.isOpen();
+  }
+
+  /** Fails loudly when a helper that changes state runs without the service's lock. */
+  private void requireLock() {
+    if (!lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException(
+          "internal error: a state change of " + id + " ran without holding its lock");
+    }
   }
 
   /**
@@ -163,7 +191,6 @@ public final class Service {
                 settings.rootUid(id),
                 settings.idRange(id)::contains,
                 effects);
-        expectingExit = false;
         install.ifPresent(InstallProgress::checkCancelled);
         ContainerState left = backend.state(id);
         if (left != ContainerState.ABSENT && left != ContainerState.STOPPED) {
@@ -210,9 +237,11 @@ public final class Service {
     }
   }
 
-  /** Cuts the connection to a booting runtime so its pending init fails (never takes the lock). */
+  /**
+   * Cuts the connection to a booting runtime so its pending init fails. Never takes the lock (the
+   * booting thread holds it) and changes no state: that thread's failure path does, under the lock.
+   */
   private void abortBoot() {
-    expectingExit = true;
     RuntimeClient c = client;
     if (c != null) {
       c.close();
@@ -247,6 +276,7 @@ public final class Service {
         recordError(e.getMessage());
         throw e;
       }
+      afterStartAnswered.run();
       Instant now = Instant.now();
       state = new ServiceState.Running(now);
       db.mutate(root -> {
@@ -294,7 +324,9 @@ public final class Service {
     }
   }
 
+  /** Caller holds the lock. */
   private void stopMainKeepingDesired() {
+    requireLock();
     if (askRuntimeToStopMain("stop")) {
       state = new ServiceState.Idle();
     }
@@ -304,8 +336,10 @@ public final class Service {
   /**
    * Asks the runtime to stop main when main runs; a failure is only logged ({@code what} names the
    * step) because what follows tears down or marks idle anyway. Returns whether main was running.
+   * Caller holds the lock.
    */
   private boolean askRuntimeToStopMain(String what) {
+    requireLock();
     if (state instanceof ServiceState.Running && client != null && client.isOpen()) {
       try {
         client.call("stop", NODES.nullNode(), settings.stopTimeout().plusSeconds(10));
@@ -317,8 +351,11 @@ public final class Service {
     return false;
   }
 
-  /** Main is not running any more: no start time and no health checks to show. */
+  /**
+   * Main is not running any more: no start time and no health checks to show. Caller holds lock.
+   */
   private void clearStartedAndHealth() {
+    requireLock();
     db.mutate(root -> {
       PackageData.entry(root, id)
           .ifPresent(entry -> {
@@ -342,7 +379,8 @@ public final class Service {
         ObjectNode params = NODES.objectNode();
         params.put("id", "exit-" + eventId());
         params.set("target", target);
-        expectingExit = true;
+        // the runtime exits after answering; shutdown() below drops the client before that counts
+        // as a crash (runtimeGone ignores a client that is no longer the current one)
         try {
           client.call("exit", params, settings.initTimeout());
           // the runtime stopped main itself and exits after answering
@@ -353,6 +391,25 @@ public final class Service {
         }
       }
       shutdown();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Re-creates the container from the installed files (e.g. after the runtime image changed) and
+   * brings main back if it ran, all under one hold of the lock so no crash handling interleaves.
+   */
+  void rebuild() {
+    lock.lock();
+    try {
+      boolean wasRunning = state instanceof ServiceState.Running;
+      shutdown();
+      backend.destroy(id);
+      boot(Optional.empty());
+      if (wasRunning) {
+        startMain();
+      }
     } finally {
       lock.unlock();
     }
@@ -372,8 +429,12 @@ public final class Service {
     }
   }
 
+  /**
+   * Stops the container and drops the runtime connection; a close noticed afterwards is not a crash
+   * because the client is no longer current. Caller holds the lock.
+   */
   private void teardown() {
-    expectingExit = true;
+    requireLock();
     RuntimeClient c = client;
     client = null;
     if (c != null) {
@@ -395,34 +456,35 @@ public final class Service {
     PackageLayout.deleteTree(layout.subcontainers());
   }
 
-  private void runtimeGone() {
-    if (expectingExit) {
-      return;
-    }
-    ServiceState before = state;
+  /**
+   * The runtime closed {@code dead}'s connection (called on its reader thread). The crash is
+   * handled on another thread under the lock: the holder may be waiting for an answer on this very
+   * connection, and must finish (and fail) before the crash is recorded over what it did.
+   */
+  private void runtimeGone(RuntimeClient dead) {
+    // a user action after this instant wins over the automatic restart
     long gen = generation.get();
-    String reason = "the container runtime of " + id + " exited unexpectedly; see its logs";
-    LOG.warn(reason);
-    log.append("startd: " + reason);
-    state = new ServiceState.Failed(reason);
-    recordError(reason);
-    // only a runtime that was up (not one still booting: its boot reports the failure) comes back
-    boolean wasUp = before instanceof ServiceState.Idle || before instanceof ServiceState.Running;
-    Thread.ofVirtual()
-        .name("recover-" + id)
-        .start(() -> {
-          lock.lock();
-          try {
-            if (state instanceof ServiceState.Failed) {
-              teardown();
-            }
-          } finally {
-            lock.unlock();
-          }
-          if (wasUp) {
-            recoverAfter(retryDelay(), gen);
-          }
-        });
+    Thread.ofVirtual().name("recover-" + id).start(() -> handleCrash(dead, gen));
+  }
+
+  private void handleCrash(RuntimeClient dead, long gen) {
+    lock.lock();
+    try {
+      // torn down or replaced on purpose meanwhile (stop, exit, shutdown, a failed boot): not a
+      // crash; a boot that failed has reported its own error
+      if (client != dead) {
+        return;
+      }
+      String reason = "the container runtime of " + id + " exited unexpectedly; see its logs";
+      LOG.warn(reason);
+      log.append("startd: " + reason);
+      teardown();
+      state = new ServiceState.Failed(reason);
+      recordError(reason);
+    } finally {
+      lock.unlock();
+    }
+    recoverAfter(retryDelay(), gen);
   }
 
   /**
@@ -488,7 +550,9 @@ public final class Service {
         .isPresent();
   }
 
+  /** Caller holds the lock. */
   private void clearError() {
+    requireLock();
     db.mutate(root -> {
       PackageData.entry(root, id)
           .ifPresent(entry -> PackageData.object(entry, "statusInfo").putNull("error"));
@@ -496,7 +560,9 @@ public final class Service {
     });
   }
 
+  /** Shows {@code details} as the service's error, with main not running. Caller holds lock. */
   private void recordError(String details) {
+    requireLock();
     db.mutate(root -> {
       PackageData.entry(root, id)
           .ifPresent(entry -> {
@@ -513,7 +579,9 @@ public final class Service {
     });
   }
 
+  /** Caller holds the lock. */
   private void setDesired(String main) {
+    requireLock();
     db.mutate(root -> {
       PackageData.entry(root, id)
           .ifPresent(entry ->

@@ -187,7 +187,16 @@ public final class ServiceManager implements AutoCloseable {
    * init. A first install whose init fails leaves nothing behind; an update keeps the volumes.
    */
   public String install(Path file, InstallProgress progress) {
-    return installs.install(file, progress);
+    return install(file, progress, KeyChange.REFUSE);
+  }
+
+  /**
+   * As {@link #install(Path, InstallProgress)}; {@code keyChange} says whether a package signed by
+   * another developer key than the installed one (or the one whose volumes were kept) may take
+   * over.
+   */
+  public String install(Path file, InstallProgress progress, KeyChange keyChange) {
+    return installs.install(file, progress, keyChange);
   }
 
   /**
@@ -200,14 +209,15 @@ public final class ServiceManager implements AutoCloseable {
 
   /** Re-creates the container from the installed files (e.g. after the runtime image changed). */
   public void rebuild(String id) {
-    Service s = require(id);
-    boolean wasRunning = s.state() instanceof ServiceState.Running;
-    s.shutdown();
-    backend.destroy(id);
-    s.boot(Optional.empty());
-    if (wasRunning) {
-      s.startMain();
-    }
+    require(id).rebuild();
+  }
+
+  /**
+   * Refuses, before the long verification, an archive that would take over the data of a package
+   * signed by another developer key (see {@link KeyChange}).
+   */
+  void checkSigner(Path file, KeyChange keyChange) {
+    installs.checkSigner(file, keyChange);
   }
 
   /** A sideload of {@code id} is uploading: from now on cancel-install can stop it. */

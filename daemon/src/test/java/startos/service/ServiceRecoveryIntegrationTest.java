@@ -360,4 +360,48 @@ class ServiceRecoveryIntegrationTest {
     assertThat(Files.exists(previous)).isFalse();
     assertThat(Files.exists(rig.dataDir().resolve("tmp/update-" + ID))).isFalse();
   }
+
+  /**
+   * The runtime killed right after it answered start, while startd still holds the service's lock
+   * to mark it running, again and again: each time the crash is recorded after the start (never
+   * overwritten by it), and once the dust settles the database shows what really runs.
+   */
+  @Test
+  @Order(9)
+  void aRuntimeDyingRightAfterStartIsNeverLeftShownRunning() throws Exception {
+    Service service = rig.manager().find(ID).orElseThrow();
+    rig.manager().stop(ID);
+    for (int i = 0; i < 5; i++) {
+      service.afterStartAnswered(() -> {
+        rig.backend().exec(ID, "sh", "-c", "kill -9 $(pidof node)");
+        try {
+          await(
+              "the runtime's connection closed",
+              Duration.ofSeconds(20),
+              () -> !service.runtimeConnected());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      try {
+        rig.manager().start(ID);
+      } finally {
+        service.afterStartAnswered(() -> {});
+      }
+      await(
+          "the crash shown after start #" + i,
+          Duration.ofSeconds(30),
+          () -> status().at("/error/details").isTextual() && status().at("/started").isNull());
+      assertThat(service.state()).isInstanceOf(ServiceState.Failed.class);
+      rig.manager().stop(ID);
+    }
+    rig.manager().start(ID);
+    await("healthy after the last start", Duration.ofSeconds(60), () -> health().equals("success"));
+    // what the database shows is what runs
+    assertThat(status().at("/started").isTextual()).isTrue();
+    assertThat(status().at("/error").isNull()).isTrue();
+    assertThat(service.state()).isInstanceOf(ServiceState.Running.class);
+    assertThat(pidsNamed("node")).hasSize(1);
+    assertThat(get()).contains("hello");
+  }
 }
