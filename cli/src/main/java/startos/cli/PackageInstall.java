@@ -148,8 +148,15 @@ final class PackageInstall extends CliCommand {
         }
         case PackageStreams.Event.Closed c -> {
           if (sent.isCompletedExceptionally() || !c.normal()) {
-            // a refused upload's answer holds the whole sentence; a close reason keeps 123 bytes
-            awaitUpload(sent);
+            // a refused upload's answer holds the whole sentence (a close reason keeps 123 bytes);
+            // an upload cut off by startd's refusal says less than the stream's reason
+            try {
+              awaitUpload(sent);
+            } catch (CliException e) {
+              if (e.exitCode() != ExitCode.UNREACHABLE || c.normal() || c.reason().isBlank()) {
+                throw e;
+              }
+            }
           }
           if (!c.normal()) {
             throw new CliException(

@@ -22,6 +22,8 @@ import startos.container.HostNamespace;
  *     cgroup prefix); a second startd on any of the same names is refused at start
  * @param claimWait how long startd waits for another startd on the same names to stop before it
  *     refuses to start (zero in production; the suite's daemons take turns)
+ * @param maxSideloadSize the largest .s9pk a sideload may upload, in bytes (0: no cap); empty keeps
+ *     {@code ServiceSettings.DEFAULT_MAX_SIDELOAD}
  */
 public record Config(
     Path dataDir,
@@ -32,7 +34,8 @@ public record Config(
     Optional<Path> runtimeImage,
     Optional<Long> serviceMemoryLimit,
     HostNamespace containers,
-    Duration claimWait) {
+    Duration claimWait,
+    Optional<Long> maxSideloadSize) {
   public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/startos");
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
   static final long MIN_SERVICE_MEMORY = 64L << 20;
@@ -46,6 +49,7 @@ public record Config(
     Objects.requireNonNull(serviceMemoryLimit, "serviceMemoryLimit");
     Objects.requireNonNull(containers, "containers");
     Objects.requireNonNull(claimWait, "claimWait");
+    Objects.requireNonNull(maxSideloadSize, "maxSideloadSize");
     if (serviceMemoryLimit.isPresent()
         && serviceMemoryLimit.get() != 0
         && serviceMemoryLimit.get() < MIN_SERVICE_MEMORY) {
@@ -73,7 +77,8 @@ public record Config(
         Optional.empty(),
         Optional.empty(),
         HostNamespace.DEFAULT,
-        Duration.ZERO);
+        Duration.ZERO,
+        Optional.empty());
   }
 
   public Config withPort(int newPort) {
@@ -86,12 +91,22 @@ public record Config(
         runtimeImage,
         serviceMemoryLimit,
         containers,
-        claimWait);
+        claimWait,
+        maxSideloadSize);
   }
 
   public Config withContinuationTtl(Duration ttl) {
     return new Config(
-        dataDir, host, port, webRoot, ttl, runtimeImage, serviceMemoryLimit, containers, claimWait);
+        dataDir,
+        host,
+        port,
+        webRoot,
+        ttl,
+        runtimeImage,
+        serviceMemoryLimit,
+        containers,
+        claimWait,
+        maxSideloadSize);
   }
 
   public Config withWebRoot(Optional<Path> root) {
@@ -104,7 +119,8 @@ public record Config(
         runtimeImage,
         serviceMemoryLimit,
         containers,
-        claimWait);
+        claimWait,
+        maxSideloadSize);
   }
 
   public Config withRuntimeImage(Optional<Path> image) {
@@ -117,12 +133,36 @@ public record Config(
         image,
         serviceMemoryLimit,
         containers,
-        claimWait);
+        claimWait,
+        maxSideloadSize);
+  }
+
+  public Config withMaxSideloadSize(Optional<Long> bytes) {
+    return new Config(
+        dataDir,
+        host,
+        port,
+        webRoot,
+        continuationTtl,
+        runtimeImage,
+        serviceMemoryLimit,
+        containers,
+        claimWait,
+        bytes);
   }
 
   public Config withServiceMemoryLimit(Optional<Long> bytes) {
     return new Config(
-        dataDir, host, port, webRoot, continuationTtl, runtimeImage, bytes, containers, claimWait);
+        dataDir,
+        host,
+        port,
+        webRoot,
+        continuationTtl,
+        runtimeImage,
+        bytes,
+        containers,
+        claimWait,
+        maxSideloadSize);
   }
 
   public Config withContainers(HostNamespace ns) {
@@ -135,7 +175,8 @@ public record Config(
         runtimeImage,
         serviceMemoryLimit,
         ns,
-        claimWait);
+        claimWait,
+        maxSideloadSize);
   }
 
   public Config withClaimWait(Duration wait) {
@@ -148,7 +189,8 @@ public record Config(
         runtimeImage,
         serviceMemoryLimit,
         containers,
-        wait);
+        wait,
+        maxSideloadSize);
   }
 
   /**
@@ -156,6 +198,11 @@ public record Config(
    * optional trailing {@code B} or {@code iB}); {@code 0} or {@code none} means uncapped.
    */
   public static long parseMemory(String text) {
+    return parseSize(text, "memory size");
+  }
+
+  /** As {@link #parseMemory}, naming the setting as {@code what} in its error. */
+  public static long parseSize(String text, String what) {
     String t = text.strip().toUpperCase(java.util.Locale.ROOT);
     if (t.equals("NONE")) {
       return 0;
@@ -164,8 +211,8 @@ public record Config(
         java.util.regex.Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?").matcher(t);
     if (!m.matches()) {
       throw new ConfigException(
-          "memory size '%s' must be a number with an optional K, M, G or T, e.g. 2G, or 'none'"
-              .formatted(text));
+          "%s '%s' must be a number with an optional K, M, G or T, e.g. 2G, or 'none'"
+              .formatted(what, text));
     }
     int shift =
         switch (m.group(2)) {
@@ -182,7 +229,7 @@ public record Config(
       }
       return n << shift;
     } catch (NumberFormatException e) {
-      throw new ConfigException("memory size '%s' is too large".formatted(text));
+      throw new ConfigException("%s '%s' is too large".formatted(what, text));
     }
   }
 

@@ -243,8 +243,10 @@ public final class Startd implements AutoCloseable {
     }
     ServiceSettings defaults =
         ServiceSettings.defaults(dataDir, image).withOsIp(lxc.subnet().gateway().getHostAddress());
-    ServiceSettings settings =
+    ServiceSettings memory =
         config.serviceMemoryLimit().map(defaults::withMemoryLimitBytes).orElse(defaults);
+    ServiceSettings settings =
+        config.maxSideloadSize().map(memory::withMaxSideloadBytes).orElse(memory);
     return new ServiceManager(
         db, backend, new CertStore(db), notifications, continuations, settings);
   }

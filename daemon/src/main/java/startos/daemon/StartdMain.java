@@ -54,6 +54,14 @@ public final class StartdMain implements Callable<Integer> {
   String serviceMemoryLimit;
 
   @Option(
+      names = "--max-sideload-size",
+      paramLabel = "SIZE",
+      description =
+          "Largest .s9pk a sideload may upload, e.g. 8G, or none (default: 8G); a larger upload is"
+              + " refused before more than that is written.")
+  String maxSideloadSize;
+
+  @Option(
       names = "--bridge",
       paramLabel = "NAME",
       description = "Bridge of the containers (default: startbr0).")
@@ -84,7 +92,8 @@ public final class StartdMain implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Config file: JSON or 'key = value' lines (data-dir, listen, web-root, runtime-image,"
-              + " service-memory-limit, bridge, subnet, nft-table, cgroup-prefix).")
+              + " service-memory-limit, max-sideload-size, bridge, subnet, nft-table,"
+              + " cgroup-prefix).")
   Path configFile;
 
   public static void main(String[] args) {
@@ -143,10 +152,15 @@ public final class StartdMain implements Callable<Integer> {
         Optional.ofNullable(
                 serviceMemoryLimit != null ? serviceMemoryLimit : file.get("service-memory-limit"))
             .map(Config::parseMemory);
+    Optional<Long> sideload =
+        Optional.ofNullable(
+                maxSideloadSize != null ? maxSideloadSize : file.get("max-sideload-size"))
+            .map(t -> Config.parseSize(t, "max-sideload-size"));
     return Config.of(dir, address)
         .withWebRoot(web)
         .withRuntimeImage(image)
         .withServiceMemoryLimit(memory)
+        .withMaxSideloadSize(sideload)
         .withContainers(namespace(file));
   }
 

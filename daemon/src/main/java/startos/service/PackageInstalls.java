@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import startos.container.ContainerBackend;
 import startos.container.PortForward;
+import startos.effects.EffectsJson;
 import startos.effects.PackageData;
 import startos.effects.PortAllocator;
 import startos.install.InstallProgress;
@@ -235,6 +236,11 @@ final class PackageInstalls {
     progress.start("Unpacking");
     db.mutate(root -> {
       ObjectNode entry = PackageData.all(root).putObject(id);
+      // a reinstall onto kept volumes finds their data version where its init looks for it
+      JsonNode keptVersion = root.at(KEPT + "/" + id + "/dataVersion");
+      if (!keptVersion.isMissingNode()) {
+        entry.set("dataVersion", keptVersion.deepCopy());
+      }
       ObjectNode stateInfo = entry.putObject("stateInfo");
       stateInfo.put("state", "installing");
       ObjectNode info = stateInfo.putObject("installingInfo");
@@ -325,6 +331,8 @@ final class PackageInstalls {
     }
     old.exit(NODES.textNode(pkg.version()));
     try {
+      // the new init may record its data version: a rollback (or a crash) restores the old one
+      saveDataVersion(id, previous);
       // swap everything but the volumes, keeping the old files until the new version committed
       movePartsTo(layout.dir(), previous);
       markComplete(previous);
@@ -386,8 +394,8 @@ final class PackageInstalls {
       JsonNode oldManifest,
       boolean wasRunning) {
     service.shutdown();
-    restorePrevious(layout, previous);
-    restoreInstalled(id, oldManifest);
+    Optional<JsonNode> dataVersion = restorePrevious(layout, previous);
+    restoreInstalled(id, oldManifest, dataVersion);
     service.log().append("startd: update of " + id + " undone; back to the installed version");
     try {
       service.boot(Optional.empty());
@@ -406,8 +414,10 @@ final class PackageInstalls {
    * were moved aside ({@link #COMPLETE}) the parts in place are the new version's and go; before
    * that, the parts not moved yet are still the old ones.
    */
-  private static void restorePrevious(PackageLayout layout, Path previous) {
+  private static Optional<JsonNode> restorePrevious(PackageLayout layout, Path previous) {
+    Optional<JsonNode> dataVersion = Optional.empty();
     if (Files.isDirectory(previous)) {
+      dataVersion = savedDataVersion(previous);
       if (Files.exists(previous.resolve(COMPLETE))) {
         for (String part : PACKAGE_PARTS) {
           PackageLayout.deleteTree(layout.dir().resolve(part));
@@ -416,6 +426,34 @@ final class PackageInstalls {
       movePartsTo(previous, layout.dir());
     }
     PackageLayout.deleteTree(previous);
+    return dataVersion;
+  }
+
+  /**
+   * The old version's data version as the entry held it before an update: {@code {dataVersion?}}.
+   */
+  private static final String DATA_VERSION = "data-version.json";
+
+  private void saveDataVersion(String id, Path previous) {
+    ObjectNode saved = NODES.objectNode();
+    db.get(PackageData.pointer(id) + "/dataVersion").ifPresent(v -> saved.set("dataVersion", v));
+    try {
+      Files.createDirectories(previous);
+      Files.writeString(previous.resolve(DATA_VERSION), saved.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the data version of " + id, e);
+    }
+  }
+
+  /** What {@link #saveDataVersion} kept, if it got as far (a host-only dir: trusted). */
+  private static Optional<JsonNode> savedDataVersion(Path previous) {
+    try {
+      return Optional.of(
+              EffectsJson.MAPPER.readTree(Files.readString(previous.resolve(DATA_VERSION))))
+          .filter(JsonNode::isObject);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Written once every old part is in {@code previous}: from then on the package dir is new. */
@@ -436,9 +474,9 @@ final class PackageInstalls {
   void undoInterruptedUpdate(String id, JsonNode entry) {
     PackageLayout layout = settings.layout(id);
     Path tmp = settings.dataDir().resolve("tmp");
-    restorePrevious(layout, tmp.resolve("previous-" + id));
+    Optional<JsonNode> dataVersion = restorePrevious(layout, tmp.resolve("previous-" + id));
     PackageLayout.deleteTree(tmp.resolve("update-" + id));
-    restoreInstalled(id, entry.path("stateInfo").path("manifest"));
+    restoreInstalled(id, entry.path("stateInfo").path("manifest"), dataVersion);
   }
 
   private static void movePartsTo(Path from, Path to) {
@@ -457,11 +495,25 @@ final class PackageInstalls {
   }
 
   private void restoreInstalled(String id, JsonNode manifest) {
+    restoreInstalled(id, manifest, Optional.empty());
+  }
+
+  /**
+   * As installed with {@code manifest}; {@code saved} (from {@link #saveDataVersion}) comes back.
+   */
+  private void restoreInstalled(String id, JsonNode manifest, Optional<JsonNode> saved) {
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, id);
       ObjectNode stateInfo = entry.putObject("stateInfo");
       stateInfo.put("state", "installed");
       stateInfo.set("manifest", manifest.deepCopy());
+      saved.ifPresent(s -> {
+        if (s.has("dataVersion")) {
+          entry.set("dataVersion", s.get("dataVersion").deepCopy());
+        } else {
+          entry.remove("dataVersion");
+        }
+      });
       return null;
     });
   }
@@ -559,6 +611,10 @@ final class PackageInstalls {
                         .putObject(id);
                 kept.set("developerKey", entry.path("developerKey").deepCopy());
                 kept.set("version", manifest.path("version").deepCopy());
+                // the data version lives in the entry, which goes: it belongs with the volumes
+                if (entry.has("dataVersion")) {
+                  kept.set("dataVersion", entry.get("dataVersion").deepCopy());
+                }
                 kept.put("keptAt", Instant.now().toString());
               }
             });

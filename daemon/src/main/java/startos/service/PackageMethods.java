@@ -144,11 +144,17 @@ final class PackageMethods {
         continuations.addRest(
             session,
             request -> {
-              Path tmp =
-                  Files.createTempFile(
-                      Files.createDirectories(manager.settings().dataDir().resolve("tmp")),
-                      "sideload-",
-                      ".s9pk");
+              // the client is untrusted: its announced length is checked before anything is
+              // written, and what it actually sends is counted against the same cap
+              long cap = manager.settings().maxSideloadBytes();
+              Path tmpDir = Files.createDirectories(manager.settings().dataDir().resolve("tmp"));
+              Optional<String> refused = refuseSize(request.contentLength(), cap, tmpDir);
+              if (refused.isPresent()) {
+                progress.start("Uploading");
+                progress.fail(refused.get());
+                return RestReply.json(413, "{\"error\":" + NODES.textNode(refused.get()) + "}");
+              }
+              Path tmp = Files.createTempFile(tmpDir, "sideload-", ".s9pk");
               Optional<String> uploading = Optional.empty();
               try {
                 progress.start("Uploading");
@@ -162,6 +168,10 @@ final class PackageMethods {
                   long lastReport = 0;
                   long nextPeek = UploadPrefix.FIRST_ATTEMPT;
                   while ((n = read(in, buf, progress)) > 0) {
+                    if (cap > 0 && done + n > cap) {
+                      // announced shorter (or not at all) than it is: stop at the cap
+                      throw new RpcException(ErrorKind.INVALID_REQUEST, overCap(cap));
+                    }
                     out.write(buf, 0, n);
                     done += n;
                     if (uploading.isEmpty()
@@ -219,6 +229,58 @@ final class PackageMethods {
     o.put("upload", uploadGuid);
     o.put("progress", progressGuid);
     return o;
+  }
+
+  /**
+   * Why an upload of {@code length} bytes (-1: not announced) is refused before it starts: larger
+   * than {@code cap} (0: none), or than the free space where it would be written.
+   */
+  private static Optional<String> refuseSize(long length, long cap, Path dir) throws IOException {
+    if (length < 0) {
+      return Optional.empty();
+    }
+    if (cap > 0 && length > cap) {
+      return Optional.of(tooLarge(length, cap));
+    }
+    long free = Files.getFileStore(dir).getUsableSpace();
+    if (length > free) {
+      return Optional.of(
+          "the package is "
+              + size(length)
+              + " but only "
+              + size(free)
+              + " are free on startd's data disk");
+    }
+    return Optional.empty();
+  }
+
+  private static String tooLarge(long length, long cap) {
+    return "the package is "
+        + size(length)
+        + ", more than the "
+        + size(cap)
+        + " a sideload may upload (startd --max-sideload-size)";
+  }
+
+  private static String overCap(long cap) {
+    return "the upload went past "
+        + size(cap)
+        + ", the most a sideload may upload (startd --max-sideload-size)";
+  }
+
+  /** Bytes as a user reads them: {@code 512 bytes}, {@code 3.2 MiB}, {@code 8.0 GiB}. */
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " bytes";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   /** A read that a cancel (which closes the stream) turns into CANCELLED. */

@@ -23,6 +23,7 @@ import startos.container.IdRanges;
  * @param memoryLimitBytes the memory cap of each service's container (cgroup {@code
  *     memory.limit_in_bytes}); 0 leaves memory uncapped
  * @param idRanges each package's own host id range
+ * @param maxSideloadBytes the largest .s9pk a sideload may upload; 0 for no cap
  */
 public record ServiceSettings(
     Path dataDir,
@@ -33,7 +34,14 @@ public record ServiceSettings(
     Duration stopTimeout,
     Duration initTimeout,
     long memoryLimitBytes,
-    IdRanges idRanges) {
+    IdRanges idRanges,
+    long maxSideloadBytes) {
+  /**
+   * The largest upload a sideload takes by default: real packages stay far below (their images are
+   * compressed squashfs), and it stops one upload from filling the disk startd's data is on.
+   */
+  public static final long DEFAULT_MAX_SIDELOAD = 8L << 30;
+
   /** What the host keeps for itself at least: startd, the kernel, caches. */
   static final long MIN_HOST_RESERVE = 512L << 20;
 
@@ -75,7 +83,8 @@ public record ServiceSettings(
         Duration.ofSeconds(30),
         Duration.ofMinutes(10),
         defaultMemoryLimit(hostMemoryBytes()),
-        IdRanges.open(dataDir.resolve("id-ranges.properties"), IdRanges.DEFAULT_BASE, 100_000));
+        IdRanges.open(dataDir.resolve("id-ranges.properties"), IdRanges.DEFAULT_BASE, 100_000),
+        DEFAULT_MAX_SIDELOAD);
   }
 
   /**
@@ -97,7 +106,8 @@ public record ServiceSettings(
         stopTimeout,
         initTimeout,
         memoryLimitBytes,
-        idRanges);
+        idRanges,
+        maxSideloadBytes);
   }
 
   public ServiceSettings withStopTimeout(Duration timeout) {
@@ -110,7 +120,25 @@ public record ServiceSettings(
         timeout,
         initTimeout,
         memoryLimitBytes,
-        idRanges);
+        idRanges,
+        maxSideloadBytes);
+  }
+
+  public ServiceSettings withMaxSideloadBytes(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("a sideload size cap cannot be negative: " + bytes);
+    }
+    return new ServiceSettings(
+        dataDir,
+        runtimeImage,
+        arch,
+        osIp,
+        containerRootUid,
+        stopTimeout,
+        initTimeout,
+        memoryLimitBytes,
+        idRanges,
+        bytes);
   }
 
   public ServiceSettings withMemoryLimitBytes(long bytes) {
@@ -123,7 +151,8 @@ public record ServiceSettings(
         stopTimeout,
         initTimeout,
         bytes,
-        idRanges);
+        idRanges,
+        maxSideloadBytes);
   }
 
   /**

@@ -54,7 +54,7 @@ class RuntimeClientTest {
                 rpc.resolve("service.sock"),
                 PACKAGE_IDS::contains,
                 Duration.ofMillis(300),
-                () -> {}))
+                c -> {}))
         .isInstanceOf(RpcException.class)
         .hasMessageContaining("did not listen on service.sock")
         .hasMessageContaining("is not a socket");
@@ -73,7 +73,7 @@ class RuntimeClientTest {
                   rpc.resolve("service.sock"),
                   PACKAGE_IDS::contains,
                   Duration.ofSeconds(5),
-                  () -> {}))
+                  c -> {}))
           .isInstanceOf(RpcException.class)
           .satisfies(e -> assertThat(((RpcException) e).kind()).isEqualTo(ErrorKind.AUTHORIZATION))
           .hasMessage(
