@@ -89,6 +89,14 @@ final class E2eStartd implements AutoCloseable {
           "sttestc0", Subnet.parse("10.214.2.1/24"), "startos_testc", "startos-testc");
 
   /**
+   * The containers' names of a startd run as a child process ({@link #startProcess}): its own too,
+   * because it cannot wait its turn for {@link #TEST_CONTAINERS} as the in-process ones do.
+   */
+  static final HostNamespace PROCESS_CONTAINERS =
+      new HostNamespace(
+          "sttestp0", Subnet.parse("10.214.7.1/24"), "startos_testp", "startos-testp");
+
+  /**
    * The config of a test startd on {@code dataDir}: loopback, a free port, {@link
    * #TEST_CONTAINERS}, waiting its turn when a parallel test run holds them.
    */
@@ -202,13 +210,13 @@ final class E2eStartd implements AutoCloseable {
                 "--runtime-image",
                 Config.defaultRuntimeImage().toString(),
                 "--bridge",
-                TEST_CONTAINERS.bridge(),
+                PROCESS_CONTAINERS.bridge(),
                 "--subnet",
-                TEST_CONTAINERS.subnet().toString(),
+                PROCESS_CONTAINERS.subnet().toString(),
                 "--nft-table",
-                TEST_CONTAINERS.nftTable(),
+                PROCESS_CONTAINERS.nftTable(),
                 "--cgroup-prefix",
-                TEST_CONTAINERS.cgroupPrefix())
+                PROCESS_CONTAINERS.cgroupPrefix())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
             .start();
