@@ -35,7 +35,7 @@ import startos.http.WsClient;
 class SideloadSizeCapTest {
   private static final long CAP = 64 << 10;
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private RunningDaemon daemon;
   private String cookie;
 
