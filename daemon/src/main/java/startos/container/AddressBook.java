@@ -1,17 +1,10 @@
 package startos.container;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.net.Inet4Address;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -68,48 +61,34 @@ final class AddressBook {
   }
 
   private void load() {
-    if (!Files.exists(file)) {
-      return;
-    }
-    Properties props = new Properties();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      props.load(in);
-    } catch (IOException e) {
-      throw new ContainerException("cannot read container addresses from " + file, e);
-    }
-    for (String id : props.stringPropertyNames()) {
-      String value = props.getProperty(id);
-      try {
-        int n = Integer.parseInt(value.strip());
-        subnet.host(n);
-        hosts.put(id, n);
-      } catch (NumberFormatException | ContainerException e) {
-        throw new ContainerException(
-            "address file "
-                + file
-                + " gives "
-                + id
-                + " the host number '"
-                + value
-                + "', which is not a host of "
-                + subnet.networkCidr(),
-            e);
-      }
-    }
+    PropertiesFile.read(file, "container addresses")
+        .forEach((id, value) -> {
+          try {
+            int n = Integer.parseInt(value);
+            subnet.host(n);
+            hosts.put(id, n);
+          } catch (NumberFormatException | ContainerException e) {
+            throw new ContainerException(
+                "address file "
+                    + file
+                    + " gives "
+                    + id
+                    + " the host number '"
+                    + value
+                    + "', which is not a host of "
+                    + subnet.networkCidr(),
+                e);
+          }
+        });
   }
 
   private void save() {
-    Properties props = new Properties();
-    hosts.forEach((id, n) -> props.setProperty(id, Integer.toString(n)));
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.createDirectories(file.getParent());
-      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        props.store(out, "container id = host number in " + subnet.networkCidr());
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new ContainerException("cannot save container addresses to " + file, e);
-    }
+    Map<String, String> entries = new TreeMap<>();
+    hosts.forEach((id, n) -> entries.put(id, Integer.toString(n)));
+    PropertiesFile.write(
+        file,
+        entries,
+        "container id = host number in " + subnet.networkCidr(),
+        "container addresses");
   }
 }

@@ -1,19 +1,15 @@
 package startos.container;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -169,51 +165,34 @@ public final class IdRanges {
   }
 
   private void load() {
-    if (!Files.exists(file)) {
-      return;
-    }
-    Properties props = new Properties();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      props.load(in);
-    } catch (IOException e) {
-      throw new ContainerException("cannot read id ranges from " + file, e);
-    }
-    for (String id : props.stringPropertyNames()) {
-      String value = props.getProperty(id);
-      try {
-        long start = Long.parseLong(value.strip());
-        long offset = start - base;
-        if (offset < 0 || offset % SIZE != 0 || offset / SIZE >= SLOTS) {
-          throw new NumberFormatException();
-        }
-        slots.put(id, (int) (offset / SIZE));
-      } catch (NumberFormatException e) {
-        throw new ContainerException(
-            "id range file "
-                + file
-                + " gives "
-                + id
-                + " the range start '"
-                + value
-                + "', which is not a range of the pool from "
-                + base,
-            e);
-      }
-    }
+    PropertiesFile.read(file, "id ranges")
+        .forEach((id, value) -> {
+          try {
+            long start = Long.parseLong(value);
+            long offset = start - base;
+            if (offset < 0 || offset % SIZE != 0 || offset / SIZE >= SLOTS) {
+              throw new NumberFormatException();
+            }
+            slots.put(id, (int) (offset / SIZE));
+          } catch (NumberFormatException e) {
+            throw new ContainerException(
+                "id range file "
+                    + file
+                    + " gives "
+                    + id
+                    + " the range start '"
+                    + value
+                    + "', which is not a range of the pool from "
+                    + base,
+                e);
+          }
+        });
   }
 
   private void save() {
-    Properties props = new Properties();
-    slots.forEach((id, slot) -> props.setProperty(id, Long.toString(start(slot))));
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.createDirectories(file.getParent());
-      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        props.store(out, "package id = first host uid/gid of its " + SIZE + " ids");
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new ContainerException("cannot save id ranges to " + file, e);
-    }
+    Map<String, String> entries = new TreeMap<>();
+    slots.forEach((id, slot) -> entries.put(id, Long.toString(start(slot))));
+    PropertiesFile.write(
+        file, entries, "package id = first host uid/gid of its " + SIZE + " ids", "id ranges");
   }
 }
