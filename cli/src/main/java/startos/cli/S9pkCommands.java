@@ -476,7 +476,7 @@ final class S9pkCommands {
         out().line(s9pk + " is already a v2 s9pk");
         return;
       }
-      V1Conversion.convert(this, s9pk);
+      ConvertCommand.convert(this, s9pk);
     }
   }
 }

@@ -87,7 +87,7 @@ public final class StartCli {
       description = "Output format: table (human, default) or json (raw result, one line)")
   Output.Format format = Output.Format.table;
 
-  private List<ConfigFile> configFiles;
+  private List<CliConfigFile> configFiles;
   private RpcClient rpc;
 
   public StartCli(CliEnv env) {
@@ -175,7 +175,7 @@ public final class StartCli {
 
   /** A value from the first config file that has it (explicit file, user's, system's). */
   Optional<String> setting(String key) {
-    for (ConfigFile file : configFiles()) {
+    for (CliConfigFile file : configFiles()) {
       Optional<String> v = file.value(key);
       if (v.isPresent()) {
         return v;
@@ -184,9 +184,9 @@ public final class StartCli {
     return Optional.empty();
   }
 
-  private List<ConfigFile> configFiles() {
+  private List<CliConfigFile> configFiles() {
     if (configFiles == null) {
-      List<ConfigFile> files = new ArrayList<>();
+      List<CliConfigFile> files = new ArrayList<>();
       if (config.isPresent()) {
         if (!Files.isRegularFile(config.get())) {
           throw CliException.usage("config file " + config.get() + " does not exist");
@@ -201,16 +201,16 @@ public final class StartCli {
   }
 
   // a config file may name another with `config:`, as in StartOS; followed until a repeat
-  private static void chain(Path start, List<ConfigFile> into) {
+  private static void chain(Path start, List<CliConfigFile> into) {
     Optional<Path> next = Optional.of(start);
     while (next.isPresent() && Files.isRegularFile(next.get()) && !seen(into, next.get())) {
-      ConfigFile file = ConfigFile.read(next.get());
+      CliConfigFile file = CliConfigFile.read(next.get());
       into.add(file);
       next = file.value("config").map(Path::of);
     }
   }
 
-  private static boolean seen(List<ConfigFile> files, Path path) {
+  private static boolean seen(List<CliConfigFile> files, Path path) {
     Path norm = path.toAbsolutePath().normalize();
     return files.stream().anyMatch(f -> f.path().toAbsolutePath().normalize().equals(norm));
   }

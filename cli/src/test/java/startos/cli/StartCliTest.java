@@ -173,7 +173,7 @@ class StartCliTest {
   @Test
   void flatYamlConfigSkipsNestedSectionsAndComments() {
     var values =
-        ConfigFile.parseYaml(
+        CliConfigFile.parseYaml(
             "host: http://a:1 # comment\nregistry:\n  main: http://r\ncookie-path: '/x/y'\nempty:\n");
     assertThat(values).containsOnlyKeys("host", "cookie-path");
     assertThat(values).doesNotContainKey("main");

@@ -34,7 +34,7 @@ public final class LxcBackend implements ContainerBackend {
 
   private final LxcSettings settings;
   private final ProcessRunner runner;
-  private final HostMounts mounts;
+  private final ContainerRootfs mounts;
   private final AddressBook addresses;
   private final CgroupTree cgroups;
   private final HostNetwork network;
@@ -55,7 +55,7 @@ public final class LxcBackend implements ContainerBackend {
   LxcBackend(LxcSettings settings, ProcessRunner runner, Path mountInfo, HostListeners listeners) {
     this.settings = settings;
     this.runner = runner;
-    this.mounts = new HostMounts(settings, runner, new MountTable(mountInfo));
+    this.mounts = new ContainerRootfs(settings, runner, new MountTable(mountInfo));
     this.addresses = new AddressBook(settings.addressFile(), settings.subnet());
     this.cgroups = new CgroupTree(settings.cgroupRoot(), settings.cgroupPrefix());
     this.network = new HostNetwork(runner, settings, listeners);
@@ -100,7 +100,7 @@ public final class LxcBackend implements ContainerBackend {
                         settings.bridge(), settings.subnet(), ip, HostNetwork.vethName(ip)),
                     entries,
                     layout.log());
-            HostMounts.write(layout.config(), config);
+            ContainerRootfs.write(layout.config(), config);
             Files.deleteIfExists(layout.log());
             ProcessResult r = runner.run(lxc("lxc-start", id, "-d"));
             if (!r.succeeded()) {

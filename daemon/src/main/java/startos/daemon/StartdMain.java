@@ -132,7 +132,7 @@ public final class StartdMain implements Callable<Integer> {
   }
 
   Config config() {
-    Map<String, String> file = configFile == null ? Map.of() : ConfigFile.read(configFile);
+    Map<String, String> file = configFile == null ? Map.of() : StartdConfigFile.read(configFile);
     Path dir =
         dataDir != null
             ? dataDir

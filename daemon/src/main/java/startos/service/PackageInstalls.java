@@ -678,7 +678,7 @@ final class PackageInstalls {
       return null;
     });
     PackageLayout layout = settings.layout(id);
-    HostMounts.unmountAll(layout.dir());
+    PackageMounts.unmountAll(layout.dir());
     if (!keepVolumes) {
       PackageLayout.deleteTree(layout.dir());
       ServiceLog log = tables.logs().remove(id);

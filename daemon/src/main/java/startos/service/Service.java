@@ -451,7 +451,7 @@ public final class Service {
     }
     watches.forget(id);
     log.stopTailing();
-    HostMounts.unmountAll(layout.subcontainers());
+    PackageMounts.unmountAll(layout.subcontainers());
     PackageLayout.deleteTree(layout.layers());
     PackageLayout.deleteTree(layout.subcontainers());
   }
@@ -668,7 +668,7 @@ public final class Service {
     if (!Files.exists(root)) {
       throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " has no subcontainer " + guid);
     }
-    HostMounts.unmountAll(root);
+    PackageMounts.unmountAll(root);
     try {
       PackageLayout.deleteTree(root);
       PackageLayout.deleteTree(layout.layers().resolve(guid));
@@ -736,7 +736,7 @@ public final class Service {
       Files.createDirectories(layout.volumes());
       Files.createDirectories(layout.imageMeta());
       Files.createDirectories(layout.emptyAssets());
-      HostMounts.unmountAll(layout.subcontainers());
+      PackageMounts.unmountAll(layout.subcontainers());
       Files.createDirectories(layout.subcontainers());
       // a shared mount, so overlays mounted here later show up inside the running container
       HostCommands.run(

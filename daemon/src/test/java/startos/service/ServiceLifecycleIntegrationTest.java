@@ -205,7 +205,7 @@ class ServiceLifecycleIntegrationTest {
     assertThat(rig.db().get("/public/packageData/" + ID)).isEmpty();
     assertThat(Files.exists(rig.dataDir().resolve("packages").resolve(ID))).isFalse();
     assertThat(Files.exists(rig.dataDir().resolve("logs").resolve(ID))).isFalse();
-    assertThat(HostMounts.under(rig.dataDir())).isEmpty();
+    assertThat(PackageMounts.under(rig.dataDir())).isEmpty();
     assertThat(rig.backend().containers()).isEmpty();
     assertThat(rig.backend().forwards()).isEmpty();
     assertThat(rig.db().get("/private/availablePorts").map(JsonNode::size).orElse(0)).isZero();
@@ -252,7 +252,7 @@ class ServiceLifecycleIntegrationTest {
         .hasMessageContaining("refuses to initialize");
     assertThat(rig.db().get("/public/packageData/" + ID)).isEmpty();
     assertThat(Files.exists(rig.dataDir().resolve("packages").resolve(ID))).isFalse();
-    assertThat(HostMounts.under(rig.dataDir())).isEmpty();
+    assertThat(PackageMounts.under(rig.dataDir())).isEmpty();
     assertThat(rig.backend().containers()).isEmpty();
   }
 
@@ -271,6 +271,6 @@ class ServiceLifecycleIntegrationTest {
     var ps = rig.backend().exec(ID, "sh", "-c", "ps -o args | grep -c '[s]tubborn up' || true");
     assertThat(ps.stdout().strip()).isEqualTo("0");
     rig.manager().uninstall(ID, false, false);
-    assertThat(HostMounts.under(rig.dataDir())).isEmpty();
+    assertThat(PackageMounts.under(rig.dataDir())).isEmpty();
   }
 }

@@ -290,7 +290,7 @@ class ServiceRecoveryIntegrationTest {
     assertThat(rig.db().get("/public/packageData/" + ID)).isEmpty();
     assertThat(Files.exists(rig.dataDir().resolve("packages").resolve(ID))).isFalse();
     assertThat(Files.exists(rig.dataDir().resolve("logs").resolve(ID))).isFalse();
-    assertThat(HostMounts.under(rig.dataDir())).isEmpty();
+    assertThat(PackageMounts.under(rig.dataDir())).isEmpty();
     assertThat(rig.backend().containers()).isEmpty();
     assertThat(rig.backend().forwards()).isEmpty();
     assertThat(rig.db().get("/private/availablePorts").map(JsonNode::size).orElse(0)).isZero();

@@ -41,24 +41,24 @@ public final class DeveloperKey {
 
   /** Accepts PKCS#8 v1 (seed only) and v2 (seed + public key, checked to match). */
   public static DeveloperKey fromPem(String pem) {
-    byte[] der = Pem.decode("PRIVATE KEY", pem);
-    if (der.length == Pem.PKCS8_V1_PREFIX.length + 32) {
-      return fromSeed(Pem.strip(der, Pem.PKCS8_V1_PREFIX, 32, "private key"));
+    byte[] der = Ed25519Pem.decode("PRIVATE KEY", pem);
+    if (der.length == Ed25519Pem.PKCS8_V1_PREFIX.length + 32) {
+      return fromSeed(Ed25519Pem.strip(der, Ed25519Pem.PKCS8_V1_PREFIX, 32, "private key"));
     }
-    int v2Len = Pem.PKCS8_V2_PREFIX.length + 32 + Pem.PKCS8_V2_PUBLIC.length + 32;
+    int v2Len = Ed25519Pem.PKCS8_V2_PREFIX.length + 32 + Ed25519Pem.PKCS8_V2_PUBLIC.length + 32;
     if (der.length != v2Len
         || !Arrays.equals(
             der,
             0,
-            Pem.PKCS8_V2_PREFIX.length,
-            Pem.PKCS8_V2_PREFIX,
+            Ed25519Pem.PKCS8_V2_PREFIX.length,
+            Ed25519Pem.PKCS8_V2_PREFIX,
             0,
-            Pem.PKCS8_V2_PREFIX.length)) {
+            Ed25519Pem.PKCS8_V2_PREFIX.length)) {
       throw new S9pkException("private key is not a PKCS#8 Ed25519 key");
     }
-    int seedAt = Pem.PKCS8_V2_PREFIX.length;
-    int pubAt = seedAt + 32 + Pem.PKCS8_V2_PUBLIC.length;
-    if (!Arrays.equals(der, seedAt + 32, pubAt, Pem.PKCS8_V2_PUBLIC, 0, 3)) {
+    int seedAt = Ed25519Pem.PKCS8_V2_PREFIX.length;
+    int pubAt = seedAt + 32 + Ed25519Pem.PKCS8_V2_PUBLIC.length;
+    if (!Arrays.equals(der, seedAt + 32, pubAt, Ed25519Pem.PKCS8_V2_PUBLIC, 0, 3)) {
       throw new S9pkException("private key has a malformed public key field");
     }
     DeveloperKey key = fromSeed(Arrays.copyOfRange(der, seedAt, seedAt + 32));
@@ -107,9 +107,10 @@ public final class DeveloperKey {
 
   /** PKCS#8 v2 PEM with the public key, as {@code start-cli init-key} writes it. */
   public String pem() {
-    return Pem.encode(
+    return Ed25519Pem.encode(
         "PRIVATE KEY",
-        Pem.concat(Pem.PKCS8_V2_PREFIX, seed, Pem.PKCS8_V2_PUBLIC, verifyingKey.bytes()));
+        Ed25519Pem.concat(
+            Ed25519Pem.PKCS8_V2_PREFIX, seed, Ed25519Pem.PKCS8_V2_PUBLIC, verifyingKey.bytes()));
   }
 
   public byte[] seed() {

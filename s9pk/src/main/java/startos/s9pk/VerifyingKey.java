@@ -23,7 +23,9 @@ public final class VerifyingKey {
 
   /** Parses {@code -----BEGIN PUBLIC KEY-----} (SPKI). */
   public static VerifyingKey fromPem(String pem) {
-    return of(Pem.strip(Pem.decode("PUBLIC KEY", pem), Pem.SPKI_PREFIX, 32, "public key"));
+    return of(
+        Ed25519Pem.strip(
+            Ed25519Pem.decode("PUBLIC KEY", pem), Ed25519Pem.SPKI_PREFIX, 32, "public key"));
   }
 
   public byte[] bytes() {
@@ -35,7 +37,7 @@ public final class VerifyingKey {
   }
 
   public String pem() {
-    return Pem.encode("PUBLIC KEY", Pem.concat(Pem.SPKI_PREFIX, bytes));
+    return Ed25519Pem.encode("PUBLIC KEY", Ed25519Pem.concat(Ed25519Pem.SPKI_PREFIX, bytes));
   }
 
   /** Ed25519ph (RFC 8032) verification with the given context, e.g. {@code "s9pk"}. */
@@ -60,11 +62,13 @@ public final class VerifyingKey {
     if (signature.length != 64) {
       throw new S9pkException("an Ed25519 signature has 64 bytes, got " + signature.length);
     }
-    return Pem.encode("SIGNATURE", Pem.concat(Pem.SIGNATURE_PREFIX, signature));
+    return Ed25519Pem.encode(
+        "SIGNATURE", Ed25519Pem.concat(Ed25519Pem.SIGNATURE_PREFIX, signature));
   }
 
   public static byte[] signatureFromPem(String pem) {
-    return Pem.strip(Pem.decode("SIGNATURE", pem), Pem.SIGNATURE_PREFIX, 64, "signature");
+    return Ed25519Pem.strip(
+        Ed25519Pem.decode("SIGNATURE", pem), Ed25519Pem.SIGNATURE_PREFIX, 64, "signature");
   }
 
   @Override

@@ -109,9 +109,9 @@ class DeveloperKeyTest {
         a.pem()
             .replace(pemBody(a).substring(0, 10), pemBody(a).substring(0, 10)); // unchanged sanity
     assertThat(DeveloperKey.fromPem(mixed).seed()).isEqualTo(a.seed());
-    byte[] der = Pem.decode("PRIVATE KEY", a.pem());
+    byte[] der = Ed25519Pem.decode("PRIVATE KEY", a.pem());
     System.arraycopy(b.verifyingKey().bytes(), 0, der, der.length - 32, 32);
-    assertThatThrownBy(() -> DeveloperKey.fromPem(Pem.encode("PRIVATE KEY", der)))
+    assertThatThrownBy(() -> DeveloperKey.fromPem(Ed25519Pem.encode("PRIVATE KEY", der)))
         .isInstanceOf(S9pkException.class)
         .hasMessageContaining("does not match its seed");
     assertThatThrownBy(() -> DeveloperKey.fromSeed(new byte[31]))

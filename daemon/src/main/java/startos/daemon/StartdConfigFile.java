@@ -17,7 +17,7 @@ import java.util.Set;
  * service-memory-limit}, {@code max-sideload-size}, {@code bridge}, {@code subnet}, {@code
  * nft-table}, {@code cgroup-prefix}. Unknown keys are an error, so typos show.
  */
-final class ConfigFile {
+final class StartdConfigFile {
   static final Set<String> KEYS =
       Set.of(
           "data-dir",
@@ -31,7 +31,7 @@ final class ConfigFile {
           "nft-table",
           "cgroup-prefix");
 
-  private ConfigFile() {}
+  private StartdConfigFile() {}
 
   static Map<String, String> read(Path file) {
     String text;

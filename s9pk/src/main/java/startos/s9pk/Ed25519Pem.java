@@ -3,9 +3,12 @@ package startos.s9pk;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** PEM text with LF line endings and 64-column base64, as StartOS writes it. */
-final class Pem {
-  private Pem() {}
+/**
+ * Ed25519 keys and signatures as DER with fixed prefixes, in PEM text with LF line endings and
+ * 64-column base64, as StartOS writes them.
+ */
+final class Ed25519Pem {
+  private Ed25519Pem() {}
 
   static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
   static final byte[] SIGNATURE_PREFIX = HexFormat.of().parseHex("3049300506032b65700440");

@@ -14,8 +14,8 @@ import startos.s9pk.S9pkV1;
  * it and moved over the original only once complete, so on any failure the original is untouched
  * and nothing half-written is left.
  */
-final class V1Conversion {
-  private V1Conversion() {}
+final class ConvertCommand {
+  private ConvertCommand() {}
 
   static void convert(CliCommand cmd, Path s9pk) {
     Path file = s9pk.toAbsolutePath();

@@ -13,10 +13,10 @@ import startos.hostfs.HostMount;
 import startos.rpc.RpcException;
 
 /** Reads the host's mount table to find and undo what this layer mounted. */
-final class HostMounts {
-  private static final Logger LOG = LoggerFactory.getLogger(HostMounts.class);
+final class PackageMounts {
+  private static final Logger LOG = LoggerFactory.getLogger(PackageMounts.class);
 
-  private HostMounts() {}
+  private PackageMounts() {}
 
   /** Mount points at or below {@code dir}, deepest first (the order to unmount them). */
   static List<Path> under(Path dir) {

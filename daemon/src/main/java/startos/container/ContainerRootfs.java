@@ -18,14 +18,14 @@ import startos.hostfs.SafeTree;
  * A container's root and images on the host: the squashfs lower layer, the overlay with its own
  * upper and work directories, squashfs mounts, and the ownership binds need for the id map.
  */
-final class HostMounts {
-  private static final Logger LOG = LoggerFactory.getLogger(HostMounts.class);
+final class ContainerRootfs {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerRootfs.class);
 
   private final LxcSettings settings;
   private final ProcessRunner runner;
   private final MountTable mountTable;
 
-  HostMounts(LxcSettings settings, ProcessRunner runner, MountTable mountTable) {
+  ContainerRootfs(LxcSettings settings, ProcessRunner runner, MountTable mountTable) {
     this.settings = settings;
     this.runner = runner;
     this.mountTable = mountTable;

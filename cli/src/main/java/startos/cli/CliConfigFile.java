@@ -16,9 +16,9 @@ import java.util.Optional;
  * {@code developer-key-path}. YAML (the flat {@code key: value} subset) or JSON by extension.
  * Nested sections (workspace profiles) are skipped.
  */
-record ConfigFile(Path path, Map<String, String> values) {
+record CliConfigFile(Path path, Map<String, String> values) {
 
-  ConfigFile {
+  CliConfigFile {
     values = Map.copyOf(values);
   }
 
@@ -26,7 +26,7 @@ record ConfigFile(Path path, Map<String, String> values) {
     return Optional.ofNullable(values.get(key)).filter(v -> !v.isBlank());
   }
 
-  static ConfigFile read(Path path) {
+  static CliConfigFile read(Path path) {
     String text;
     try {
       text = Files.readString(path, StandardCharsets.UTF_8);
@@ -34,7 +34,8 @@ record ConfigFile(Path path, Map<String, String> values) {
       throw CliException.local("cannot read config file " + path + ": " + e.getMessage(), e);
     }
     String name = path.getFileName().toString();
-    return new ConfigFile(path, name.endsWith(".json") ? parseJson(path, text) : parseYaml(text));
+    return new CliConfigFile(
+        path, name.endsWith(".json") ? parseJson(path, text) : parseYaml(text));
   }
 
   private static Map<String, String> parseJson(Path path, String text) {
