@@ -3,7 +3,6 @@ package startos.rpc;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import startos.auth.PasswordHashException;
 import startos.patchdb.PatchDbException;
 
 /** The one place where exceptions become JSON-RPC errors. */
@@ -21,7 +20,6 @@ public final class RpcErrors {
       case ProtocolException e ->
           new RpcError(e.error().code(), e.error().meaning(), e.getMessage(), "", null);
       case PatchDbException e -> of(ErrorKind.DATABASE, e);
-      case PasswordHashException e -> of(ErrorKind.DATABASE, e);
       case UncheckedIOException e -> of(ErrorKind.FILESYSTEM, e);
       default -> {
         LOG.warn("unexpected error in an RPC method", t);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import startos.rpc.RpcError;
+import startos.rpc.RpcErrors;
 
 class PasswordsTest {
   // vectors from the Argon2 reference implementation's test suite (password "password", salt
@@ -57,5 +59,19 @@ class PasswordsTest {
             () -> Passwords.verify("$argon2id$v=19$m=99999999,t=2,p=1$c29tZXNhbHQ$CTFhFdXP", "x"))
         .isInstanceOf(PasswordHashException.class)
         .hasMessageContaining("out-of-range");
+  }
+
+  @Test
+  void aCorruptHashReachesTheCallerAsADatabaseErrorWithItsSentence() {
+    RpcError error;
+    try {
+      Passwords.verify("plaintext", "x");
+      throw new AssertionError("a corrupt hash verified");
+    } catch (PasswordHashException e) {
+      error = RpcErrors.from(e);
+    }
+    assertThat(error.code()).isEqualTo(29);
+    assertThat(error.message()).isEqualTo("Database Error");
+    assertThat(error.details()).contains("not an argon2 PHC string");
   }
 }
