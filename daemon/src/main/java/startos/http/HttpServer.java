@@ -2,7 +2,6 @@ package startos.http;
 
 import java.net.BindException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +9,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -24,10 +25,14 @@ import startos.patchdb.PatchDb;
 import startos.rpc.RpcDispatcher;
 
 /**
- * startd's HTTP side on Jetty core with virtual threads: {@code /rpc/*} JSON-RPC, {@code
- * /ws/rpc/<guid>} and {@code /rest/rpc/<guid>} continuations, everything else the web UI.
+ * startd's HTTP side on Jetty core with virtual threads, routed through one table ({@link
+ * PathMappingsHandler}): {@code /rpc/*} JSON-RPC, {@code /ws/rpc/<guid>} and {@code
+ * /rest/rpc/<guid>} continuations, generated pages at their exact paths (the info page with the CA
+ * download), everything else the web UI. API routes pass the {@link Gates#api} checks first; every
+ * response carries {@link SecurityHeaders}.
  */
 public final class HttpServer implements AutoCloseable {
+  static final String RPC_PREFIX = "/rpc/";
   static final String WS_PREFIX = "/ws/rpc/";
 
   private final Server server;
@@ -81,54 +86,18 @@ public final class HttpServer implements AutoCloseable {
 
     CallerResolver callers = new CallerResolver(routes.sessions(), routes.localCookie());
     OriginCheck origins = new OriginCheck(routes.names());
-    Handler rpc = new RpcHandler(routes.dispatcher(), callers, routes.db());
-    Handler rest = new RestHandler(routes.continuations());
-    Handler web = new StaticFiles(routes.webRoot());
-    Handler router =
-        new Handler.Abstract() {
-          @Override
-          public boolean handle(Request request, Response response, Callback callback)
-              throws Exception {
-            String path = Request.getPathInContext(request);
-            boolean api =
-                path.startsWith("/rpc/")
-                    || path.equals("/rpc")
-                    || path.startsWith(RestHandler.PREFIX)
-                    || path.startsWith(WS_PREFIX);
-            if (api) {
-              SecurityHeaders.api(response.getHeaders());
-              Optional<String> refused = refusal(request, origins, routes.packageAddress());
-              if (refused.isPresent()) {
-                RpcHandler.refuse(response, callback, 403, refused.get());
-                return true;
-              }
-            } else {
-              SecurityHeaders.ui(response.getHeaders());
-            }
-            if (path.startsWith("/rpc/") || path.equals("/rpc")) {
-              return rpc.handle(request, response, callback);
-            }
-            if (path.startsWith(RestHandler.PREFIX)) {
-              return rest.handle(request, response, callback);
-            }
-            Page page = routes.pages().get(path);
-            if (page != null) {
-              Optional<String> html = page.render();
-              if (html.isEmpty()) {
-                JsonResponses.text(response, callback, 404, path + " is not available yet");
-              } else {
-                JsonResponses.html(response, callback, html.get());
-              }
-              return true;
-            }
-            if (path.startsWith(WS_PREFIX)) {
-              JsonResponses.text(
-                  response, callback, 400, "this address only accepts WebSocket upgrades");
-              return true;
-            }
-            return web.handle(request, response, callback);
-          }
-        };
+    Gates gates = new Gates(origins, routes.packageAddress());
+    // one line per prefix; the most specific spec wins (exact, then longest prefix, then "/")
+    PathMappingsHandler table = new PathMappingsHandler();
+    table.addMapping(
+        PathSpec.from(RPC_PREFIX + "*"),
+        gates.api(new RpcHandler(routes.dispatcher(), callers, routes.db())));
+    table.addMapping(
+        PathSpec.from(RestHandler.PREFIX + "*"),
+        gates.api(new RestHandler(routes.continuations())));
+    table.addMapping(PathSpec.from(WS_PREFIX + "*"), gates.api(HttpServer::webSocketOnly));
+    routes.pages().forEach((path, page) -> table.addMapping(PathSpec.from(path), ui(page)));
+    table.addMapping(PathSpec.from("/"), Gates.ui(new StaticFiles(routes.webRoot())));
     WebSocketUpgradeHandler upgrades =
         WebSocketUpgradeHandler.from(
             server,
@@ -137,7 +106,7 @@ public final class HttpServer implements AutoCloseable {
               container.addMapping(
                   WS_PREFIX + "*",
                   (request, response, callback) -> {
-                    Optional<String> refused = refusal(request, origins, routes.packageAddress());
+                    Optional<String> refused = gates.refusal(request);
                     if (refused.isPresent()) {
                       Response.writeError(request, response, callback, 403, refused.get());
                       return null;
@@ -163,7 +132,7 @@ public final class HttpServer implements AutoCloseable {
                         claimed.get().continuation());
                   });
             });
-    upgrades.setHandler(router);
+    upgrades.setHandler(table);
     server.setHandler(upgrades);
     try {
       server.start();
@@ -174,20 +143,24 @@ public final class HttpServer implements AutoCloseable {
     return new HttpServer(server, connector, host);
   }
 
-  /**
-   * Why an API request is refused before it is read: it comes from a package container (packages
-   * reach startd through their host.sock only, so a package that obtained an admin's cookie cannot
-   * replay it from inside), or from a browser page that is not startd's own.
-   */
-  private static Optional<String> refusal(
-      Request request, OriginCheck origins, Predicate<InetAddress> packageAddress) {
-    if (request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress peer
-        && peer.getAddress() != null
-        && packageAddress.test(peer.getAddress())) {
-      return Optional.of(
-          "refused: startd's API is not reachable from package containers (packages use their host.sock)");
-    }
-    return origins.refusal(request);
+  /** A generated page at its fixed path: 404 with a sentence until it can be rendered. */
+  private static Handler ui(Page page) {
+    return Gates.ui((request, response, callback) -> {
+      Optional<String> html = page.render();
+      if (html.isEmpty()) {
+        JsonResponses.text(
+            response, callback, 404, request.getHttpURI().getPath() + " is not available yet");
+      } else {
+        JsonResponses.html(response, callback, html.get());
+      }
+      return true;
+    });
+  }
+
+  /** {@code /ws/rpc/<guid>} without an upgrade: the upgrade handler in front took the real ones. */
+  private static boolean webSocketOnly(Request request, Response response, Callback callback) {
+    JsonResponses.text(response, callback, 400, "this address only accepts WebSocket upgrades");
+    return true;
   }
 
   private static String bindMessage(String host, int port, Exception e) {

@@ -13,7 +13,10 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /rest/rpc/<guid>}: hands the request to the one-shot continuation registered for it. */
+/**
+ * {@code /rest/rpc/<guid>} (mapped on {@link #PREFIX} in the routing table): hands the request to
+ * the one-shot continuation registered for it.
+ */
 final class RestHandler extends Handler.Abstract {
   static final String PREFIX = "/rest/rpc/";
   private static final Logger LOG = LoggerFactory.getLogger(RestHandler.class);
@@ -26,7 +29,9 @@ final class RestHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    String guid = Request.getPathInContext(request).substring(PREFIX.length());
+    // the whole path: the routing table's matched prefix is not a context path startd relies on
+    String path = request.getHttpURI().getCanonicalPath();
+    String guid = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
     Optional<RestContinuation> continuation =
         Guid.isWellFormed(guid) ? continuations.claimRest(guid) : Optional.empty();
     if (continuation.isEmpty()) {

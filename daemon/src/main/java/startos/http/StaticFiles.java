@@ -40,7 +40,8 @@ final class StaticFiles extends Handler.Abstract {
       JsonResponses.text(response, callback, 405, method + " is not allowed on the web UI");
       return true;
     }
-    String path = Request.getPathInContext(request);
+    // the whole path: the routing table's matched prefix is not a context path startd relies on
+    String path = request.getHttpURI().getCanonicalPath();
     String relative = path.startsWith("/") ? path.substring(1) : path;
     if (relative.isEmpty() || relative.endsWith("/")) {
       relative += INDEX;
