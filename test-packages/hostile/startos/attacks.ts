@@ -377,7 +377,10 @@ const destroyFsPlantedGuid: Attack = async ({ effects, cfg }) => {
 
 // ---- finding 5: certificates
 
+// Without a bound port the package is served on none of the server's names: every one of these
+// belongs to the server, another package or nobody.
 const sslForeignNames: Attack = async ({ effects, cfg }) => {
+  await settle(() => effects.clearBindings({ except: [] }))
   const foreignIp = await settle(() => effects.getContainerIp({ packageId: cfg.foreignPackage, callback: null }))
   const names = ['google.com', 'localhost', '127.0.0.1', `${cfg.serverHostname}.local`, `${cfg.foreignPackage}.startos`]
   if (foreignIp.ok && typeof foreignIp.value === 'string' && foreignIp.value) names.push(foreignIp.value)
@@ -390,6 +393,21 @@ const sslForeignNames: Attack = async ({ effects, cfg }) => {
     const key = await settle(() => effects.getSslKey({ hostnames: [name], algorithm: 'ecdsa' }))
     lines.push(`ssl-key[${name}] ${key.ok ? 'SUCCEEDED' : 'refused'}: ${key.ok ? 'got the private key' : key.error}`)
   }
+  // served on a port, it owns the server's LAN names, but still not another package's or nobody's,
+  // however they are spelled
+  await settle(() =>
+    effects.bind({ id: 'ssl', internalPort: 8443, preferredExternalPort: 8443, addSsl: null, secure: null }),
+  )
+  const foreign = cfg.foreignPackage
+  const spelled = ['google.com', 'localhost', `${foreign}.startos`, `${foreign.toUpperCase()}.STARTOS`, `${foreign}.startos.`]
+  // U+0435 is a Cyrillic 'e': a look-alike of the foreign name
+  spelled.push(`${foreign}.startos`.replace('e', '\u0435'))
+  if (foreignIp.ok && typeof foreignIp.value === 'string' && foreignIp.value) spelled.push(foreignIp.value)
+  for (const name of spelled) {
+    const both = await settle(() => effects.getSslKey({ hostnames: ['hostile.startos', name], algorithm: 'ecdsa' }))
+    lines.push(`ssl-key-while-bound[${encodeURI(name)}] ${both.ok ? 'SUCCEEDED' : 'refused'}: ${both.ok ? 'got the private key' : both.error}`)
+  }
+  await settle(() => effects.clearBindings({ except: [] }))
   return { lines }
 }
 
