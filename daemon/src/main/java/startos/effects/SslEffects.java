@@ -65,10 +65,9 @@ final class SslEffects {
   }
 
   private static List<String> hostnames(EffectCall c) {
+    // an empty list is allowed, as in StartOS: packages ask for a leaf naming nothing to read the
+    // root certificate from its chain
     List<String> names = c.params().stringList("hostnames");
-    if (names.isEmpty()) {
-      throw ProtocolException.invalidParams("parameter 'hostnames' must not be empty");
-    }
     if (names.size() > 64) {
       throw ProtocolException.invalidParams(
           "parameter 'hostnames' lists " + names.size() + " names; a certificate holds at most 64");

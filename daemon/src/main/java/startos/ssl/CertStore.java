@@ -60,15 +60,13 @@ public final class CertStore {
 
   /**
    * Both leaves of {@code owner} (a package id) for {@code hostnamesAndIps} (DNS names and IP
-   * literals, already checked to be the owner's to ask for), from the owner's cache or freshly
+   * literals, already checked to be the owner's to ask for; none for a leaf that names nothing,
+   * which packages ask for to read the root from the chain), from the owner's cache or freshly
    * issued and stored.
    *
    * @throws SslException before setup has created the CA, or for an unusable name
    */
   public FullChain certFor(String owner, Set<String> hostnamesAndIps) {
-    if (hostnamesAndIps.isEmpty()) {
-      throw new SslException("a leaf certificate needs at least one hostname or IP address");
-    }
     TreeSet<String> names = new TreeSet<>(hostnamesAndIps);
     String key = cacheKey(names);
     Instant now = clock.instant();

@@ -156,11 +156,14 @@ public final class LocalCa {
     return issueLeaf(hostnamesAndIps, pair, now);
   }
 
-  /** Issues a leaf for an existing key pair: renewals keep the key clients may have pinned. */
+  /**
+   * Issues a leaf for an existing key pair: renewals keep the key clients may have pinned. The
+   * common name is the first DNS name, and there is none when the leaf has no DNS name: OpenSSL
+   * checks the common name when no DNS name is in the alternative names, so a {@code localhost}
+   * there (as StartOS writes) would make a leaf for an IP address, or for no name at all (which
+   * packages ask for to read the root from the chain), pass for {@code localhost}.
+   */
   LeafCertificate issueLeaf(Set<String> hostnamesAndIps, KeyPair pair, Instant now) {
-    if (hostnamesAndIps.isEmpty()) {
-      throw new SslException("a leaf certificate needs at least one hostname or IP address");
-    }
     TreeSet<String> dnsNames = new TreeSet<>();
     List<GeneralName> sans = new ArrayList<>();
     for (String entry : new TreeSet<>(hostnamesAndIps)) {
@@ -175,7 +178,11 @@ public final class LocalCa {
       }
     }
     Instant start = now.truncatedTo(ChronoUnit.SECONDS);
-    String commonName = dnsNames.isEmpty() ? "localhost" : dnsNames.first();
+    X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
+    if (!dnsNames.isEmpty()) {
+      subject.addRDN(BCStyle.CN, dnsNames.first());
+    }
+    subject.addRDN(BCStyle.O, ORGANIZATION).addRDN(BCStyle.OU, ORGANIZATIONAL_UNIT);
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
@@ -184,7 +191,7 @@ public final class LocalCa {
                   serial(),
                   Date.from(start.minus(BACKDATE)),
                   Date.from(start.plus(LEAF_LIFETIME)),
-                  name(commonName),
+                  subject.build(),
                   pair.getPublic())
               .addExtension(
                   Extension.subjectKeyIdentifier,
@@ -194,15 +201,18 @@ public final class LocalCa {
                   Extension.authorityKeyIdentifier,
                   false,
                   ext.createAuthorityKeyIdentifier(intermediate.getPublicKey()))
-              .addExtension(
-                  Extension.subjectAlternativeName,
-                  false,
-                  new GeneralNames(sans.toArray(GeneralName[]::new)))
               .addExtension(Extension.basicConstraints, false, new BasicConstraints(false))
               .addExtension(
                   Extension.keyUsage,
                   true,
                   new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      if (!sans.isEmpty()) {
+        // an empty SEQUENCE of names is not valid DER: a leaf naming nothing has no extension
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(sans.toArray(GeneralName[]::new)));
+      }
       X509Certificate leaf = sign(builder, intermediateKey);
       return new LeafCertificate(pair.getPrivate(), List.of(leaf, intermediate, root));
     } catch (GeneralSecurityException | CertIOException e) {

@@ -432,13 +432,17 @@ class EffectServerTest {
         .isEqualTo(
             "unknown hostname: other-pkg.startos is a name of the package other-pkg, not of"
                 + " hello-test: a package gets certificates only for its own names");
-    // the service layer saw only the two requests for own names, spelled canonically
+    // a leaf naming nothing, which packages ask for to read the root from the chain
+    assertThat(call("get-ssl-certificate", "{\"hostnames\":[]}").path("result").size())
+        .isEqualTo(3);
+    // the service layer saw only the requests for own names, spelled canonically
     assertThat(host.certificates)
         .containsExactly(
             "key hello-test [brave-otter.local, 192.168.1.7, fd00:0:0:0:0:0:0:7, 10.0.3.5,"
                 + " hello-test.startos]",
             "chain hello-test [brave-otter.local, 192.168.1.7, fd00:0:0:0:0:0:0:7, 10.0.3.5,"
-                + " hello-test.startos]");
+                + " hello-test.startos]",
+            "chain hello-test []");
   }
 
   @Test

@@ -86,9 +86,25 @@ class LocalCaTest {
   }
 
   @Test
-  void aLeafForOnlyIpAddressesIsNamedLocalhost() {
+  void aLeafWithoutDnsNamesHasNoCommonNameAnOpenSslClientCouldTakeForLocalhost() throws Exception {
     LeafCertificate leaf = CA.issueLeaf(Set.of("10.0.3.1"), KeyAlgorithm.ECDSA);
-    assertThat(leaf.certificate().getSubjectX500Principal().getName()).contains("CN=localhost");
+    assertThat(leaf.certificate().getSubjectX500Principal().getName())
+        .isEqualTo("OU=StartOS,O=Start9");
+    assertThat(
+            leaf.certificate().getSubjectAlternativeNames().stream()
+                .map(san -> (Object) san.get(1))
+                .toList())
+        .containsExactly("10.0.3.1");
+  }
+
+  @Test
+  void aLeafNamingNothingStillChainsToTheRoot() throws Exception {
+    Instant now = Instant.now();
+    LeafCertificate leaf = CA.issueLeaf(Set.of(), KeyAlgorithm.ED25519, now);
+    assertThat(leaf.certificate().getSubjectX500Principal().getName())
+        .isEqualTo("OU=StartOS,O=Start9");
+    assertThat(leaf.certificate().getSubjectAlternativeNames()).isNull();
+    assertThat(validate(leaf.chain(), CA.root(), now)).isTrue();
   }
 
   @Test
@@ -114,10 +130,7 @@ class LocalCaTest {
   }
 
   @Test
-  void aLeafWithoutNamesOrWithABadAddressIsRefused() {
-    assertThatThrownBy(() -> CA.issueLeaf(Set.of(), KeyAlgorithm.ECDSA))
-        .isInstanceOf(SslException.class)
-        .hasMessageContaining("at least one hostname");
+  void aLeafWithABadAddressOrHostnameIsRefused() {
     assertThatThrownBy(() -> CA.issueLeaf(Set.of("999.1.1.1"), KeyAlgorithm.ECDSA))
         .isInstanceOf(SslException.class)
         .hasMessageContaining("999.1.1.1");
