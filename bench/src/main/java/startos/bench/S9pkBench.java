@@ -10,10 +10,10 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import startos.s9pk.DeveloperKey;
-import startos.s9pk.Hasher;
-import startos.s9pk.S9pkArchive;
-import startos.s9pk.S9pkBuilder;
+import startos.s9pk.merkle.DeveloperKey;
+import startos.s9pk.merkle.Hasher;
+import startos.s9pk.merkle.S9pkArchive;
+import startos.s9pk.merkle.S9pkBuilder;
 
 /**
  * {@code bin/bench s9pk [--size-mib N] [--threads N]}: packs an archive holding one big image file

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import startos.s9pk.DeveloperKey;
-import startos.s9pk.S9pkException;
-import startos.s9pk.S9pkV1;
+import startos.s9pk.manifest.S9pkV1;
+import startos.s9pk.merkle.DeveloperKey;
+import startos.s9pk.merkle.S9pkException;
 
 /**
  * {@code s9pk convert}: a v1 archive to v2 (container images included), re-signed with your key,
@@ -25,9 +25,9 @@ final class ConvertCommand {
     Path dir = file.getParent();
     DeveloperKey key = DeveloperKeys.forSigning(cmd.root(), dir);
     Path tmp = dir.resolve("." + file.getFileName() + ".v2.tmp");
-    startos.s9pk.V1Conversion.Result result;
+    startos.s9pk.manifest.V1Conversion.Result result;
     try (S9pkV1 v1 = S9pkV1.open(file)) {
-      result = startos.s9pk.V1Conversion.convert(v1, key, dir, tmp);
+      result = startos.s9pk.manifest.V1Conversion.convert(v1, key, dir, tmp);
     } catch (S9pkException e) {
       LocalTrees.delete(tmp);
       throw CliException.local(s9pk + " could not be converted: " + e.getMessage(), e);

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import startos.s9pk.DeveloperKey;
-import startos.s9pk.S9pkException;
+import startos.s9pk.merkle.DeveloperKey;
+import startos.s9pk.merkle.S9pkException;
 
 /**
  * Where the signing key comes from, as in StartOS: an explicit {@code --developer-key-path} wins;

@@ -3,8 +3,8 @@ package startos.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import startos.s9pk.DeveloperKey;
-import startos.s9pk.S9pkException;
+import startos.s9pk.merkle.DeveloperKey;
+import startos.s9pk.merkle.S9pkException;
 
 /** {@code init-key} / {@code init key} and {@code pubkey}: the developer's signing key. */
 final class KeyCommands {

@@ -1,7 +1,7 @@
 package startos.cli;
 
 import java.nio.file.Path;
-import startos.s9pk.S9pkException;
+import startos.s9pk.merkle.S9pkException;
 
 /** Deleting the CLI's temporary trees, with failures reported as local (exit code 6) errors. */
 final class LocalTrees {
@@ -10,7 +10,7 @@ final class LocalTrees {
   /** Deletes a file or a whole tree without following symlinks; absent is fine. */
   static void delete(Path path) {
     try {
-      startos.s9pk.ImageUnpacker.delete(path);
+      startos.s9pk.manifest.ImageUnpacker.delete(path);
     } catch (S9pkException e) {
       throw CliException.local(e.getMessage(), e);
     }

@@ -15,13 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import startos.s9pk.DeveloperKey;
-import startos.s9pk.ExternalTool;
-import startos.s9pk.Manifest;
-import startos.s9pk.S9pkArchive;
-import startos.s9pk.S9pkBuilder;
-import startos.s9pk.S9pkException;
-import startos.s9pk.Squashfs;
+import startos.s9pk.manifest.Manifest;
+import startos.s9pk.manifest.Squashfs;
+import startos.s9pk.merkle.DeveloperKey;
+import startos.s9pk.merkle.ExternalTool;
+import startos.s9pk.merkle.S9pkArchive;
+import startos.s9pk.merkle.S9pkBuilder;
+import startos.s9pk.merkle.S9pkException;
 
 /**
  * {@code s9pk pack}: manifest from {@code javascript/index.js}, icon, license, instructions,
@@ -115,7 +115,7 @@ final class Packer {
 
   private void check(Path output) {
     try (S9pkArchive archive = S9pkArchive.open(output)) {
-      Manifest.Validation v = archive.manifest().validate(archive);
+      Manifest.Validation v = Manifest.of(archive).validate(archive);
       warnings.addAll(v.warnings());
     } catch (S9pkException e) {
       LocalTrees.delete(output);
@@ -210,9 +210,9 @@ final class Packer {
         Path input = imageInput(id, arch, img.path("source"), work);
         progress.phase("Unpacking image " + id + " (" + arch + ") from " + input);
         Path sq = tmp.resolve(id + "." + arch + ".squashfs");
-        startos.s9pk.ImageUnpacker.Unpacked u;
+        startos.s9pk.manifest.ImageUnpacker.Unpacked u;
         try {
-          u = startos.s9pk.ImageUnpacker.unpack(input, arch, work);
+          u = startos.s9pk.manifest.ImageUnpacker.unpack(input, arch, work);
           progress.phase("Packing image " + id + " (" + arch + ")");
           Squashfs.packRootfs(u.rootfs(), sq);
           if (!u.rootfs().equals(input)) {
@@ -348,7 +348,7 @@ final class Packer {
         Path file = opts.path().resolve(s9pk.asText());
         try (S9pkArchive other = S9pkArchive.open(file)) {
           ObjectNode m = RpcClient.JSON.createObjectNode();
-          m.put("title", other.manifest().title());
+          m.put("title", Manifest.of(other).title());
           b.add(base + "metadata.json", Output.compact(m).getBytes(StandardCharsets.UTF_8));
           for (String path : other.list()) {
             if (path.startsWith("icon.")) {

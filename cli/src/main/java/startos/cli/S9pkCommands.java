@@ -20,10 +20,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import startos.exver.Version;
 import startos.exver.VersionRange;
-import startos.s9pk.DeveloperKey;
-import startos.s9pk.S9pkArchive;
-import startos.s9pk.S9pkBuilder;
-import startos.s9pk.S9pkException;
+import startos.s9pk.merkle.DeveloperKey;
+import startos.s9pk.merkle.S9pkArchive;
+import startos.s9pk.merkle.S9pkBuilder;
+import startos.s9pk.merkle.S9pkException;
 
 @Command(
     name = "s9pk",
@@ -348,7 +348,7 @@ final class S9pkCommands {
           ObjectNode edited = ManifestEdit.apply(manifest, expression);
           byte[] bytes = Output.compact(edited).getBytes(java.nio.charset.StandardCharsets.UTF_8);
           try {
-            startos.s9pk.Manifest.parse(bytes);
+            startos.s9pk.manifest.Manifest.parse(bytes);
           } catch (S9pkException e) {
             throw CliException.usage(
                 "the edited manifest is invalid, nothing was changed: " + e.getMessage());

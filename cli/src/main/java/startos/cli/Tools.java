@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import startos.s9pk.ExternalTool;
-import startos.s9pk.S9pkException;
+import startos.s9pk.merkle.ExternalTool;
+import startos.s9pk.merkle.S9pkException;
 
 /**
  * The CLI's face on {@link ExternalTool}: a missing or failing tool is a local error with the

@@ -19,8 +19,8 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import startos.s9pk.ByteSource;
-import startos.s9pk.Hasher;
+import startos.s9pk.merkle.ByteSource;
+import startos.s9pk.merkle.Hasher;
 
 @Command(
     name = "util",

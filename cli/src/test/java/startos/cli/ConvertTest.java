@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import startos.s9pk.DeveloperKey;
-import startos.s9pk.ExternalTool;
+import startos.s9pk.merkle.DeveloperKey;
+import startos.s9pk.merkle.ExternalTool;
 
 class ConvertTest {
   @TempDir Path dir;

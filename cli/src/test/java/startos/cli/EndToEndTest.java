@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import startos.daemon.Startd;
-import startos.s9pk.ExternalTool;
+import startos.s9pk.merkle.ExternalTool;
 
 /** The real startd in-process on a free port, driven only through start-cli. */
 class EndToEndTest {

@@ -12,7 +12,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import startos.s9pk.ExternalTool;
+import startos.s9pk.merkle.ExternalTool;
 
 /** Images given as OCI layouts and docker-archives, written by hand: two layers, with whiteouts. */
 class OciImageTest {
@@ -120,7 +120,7 @@ class OciImageTest {
 
   @Test
   void ociTarballLayersApplyInOrderWithWhiteouts() throws Exception {
-    var u = startos.s9pk.ImageUnpacker.unpack(ociTarball(), "x86_64", dir.resolve("work"));
+    var u = startos.s9pk.manifest.ImageUnpacker.unpack(ociTarball(), "x86_64", dir.resolve("work"));
     assertMergedLayers(u.rootfs());
     assertThat(new String(u.metadata().toJson()))
         .isEqualTo(
@@ -133,8 +133,8 @@ class OciImageTest {
     Path tar = ociTarball();
     var e =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            startos.s9pk.S9pkException.class,
-            () -> startos.s9pk.ImageUnpacker.unpack(tar, "aarch64", dir.resolve("work2")));
+            startos.s9pk.merkle.S9pkException.class,
+            () -> startos.s9pk.manifest.ImageUnpacker.unpack(tar, "aarch64", dir.resolve("work2")));
     assertThat(e).hasMessageContaining("has no aarch64 (arm64) variant; it has: [amd64]");
   }
 
@@ -151,8 +151,9 @@ class OciImageTest {
     }
     var e =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            startos.s9pk.S9pkException.class,
-            () -> startos.s9pk.ImageUnpacker.unpack(layout, "x86_64", dir.resolve("work3")));
+            startos.s9pk.merkle.S9pkException.class,
+            () ->
+                startos.s9pk.manifest.ImageUnpacker.unpack(layout, "x86_64", dir.resolve("work3")));
     assertThat(e).hasMessageContaining("has a corrupt blob");
     assertThat(tar).exists();
   }
@@ -171,7 +172,7 @@ class OciImageTest {
         "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"t:1\"],\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]");
     Path tar = dir.resolve("docker.tar");
     TestPackage.run(dir, "tar", "-cf", tar.toString(), "-C", archive.toString(), ".");
-    var u = startos.s9pk.ImageUnpacker.unpack(tar, "x86_64", dir.resolve("work"));
+    var u = startos.s9pk.manifest.ImageUnpacker.unpack(tar, "x86_64", dir.resolve("work"));
     assertMergedLayers(u.rootfs());
     assertThat(u.metadata().user()).isEqualTo("1000");
   }
@@ -193,8 +194,9 @@ class OciImageTest {
         "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"t:1\"],\"Layers\":[\"1.tar\",\"2.tar\"]}]");
     var e =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            startos.s9pk.S9pkException.class,
-            () -> startos.s9pk.ImageUnpacker.unpack(archive, "x86_64", dir.resolve("work")));
+            startos.s9pk.merkle.S9pkException.class,
+            () ->
+                startos.s9pk.manifest.ImageUnpacker.unpack(archive, "x86_64", dir.resolve("work")));
     assertThat(e)
         .hasMessageContaining("reaches through the symlink link out of the root filesystem");
     assertThat(outside.resolve("precious")).hasContent("keep me");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import startos.daemon.Startd;
-import startos.s9pk.ExternalTool;
+import startos.s9pk.merkle.ExternalTool;
 
 /**
  * The package commands against the real startd and its {@code package.*} methods. No containers

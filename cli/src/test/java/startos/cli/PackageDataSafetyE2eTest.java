@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import startos.s9pk.DeveloperKey;
+import startos.s9pk.merkle.DeveloperKey;
 
 /**
  * Data safety against a real startd (a child process, so it can be SIGKILLed) in real LXC, driven

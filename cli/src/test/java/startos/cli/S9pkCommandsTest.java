@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import startos.s9pk.ExternalTool;
+import startos.s9pk.merkle.ExternalTool;
 
 class S9pkCommandsTest {
   @TempDir Path dir;

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import startos.s9pk.S9pkArchive;
+import startos.s9pk.manifest.Manifest;
+import startos.s9pk.merkle.S9pkArchive;
 
 /**
  * Packs every SDK test package under {@code test-packages/} with our start-cli exactly as its
@@ -101,7 +102,7 @@ class TestPackagesPackTest {
 
       try (S9pkArchive a = S9pkArchive.open(out)) {
         a.verifyFiles();
-        assertThat(a.manifest().validate(a).keep())
+        assertThat(Manifest.of(a).validate(a).keep())
             .contains(
                 "manifest.json",
                 "javascript.squashfs",

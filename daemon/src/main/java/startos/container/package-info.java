@@ -19,5 +19,10 @@
  *
  * <p>Everything built from package data is mounted {@code nodev,nosuid}, and the device cgroup
  * allows only the usual character devices ({@link startos.container.LxcConfigFile}).
+ *
+ * <p>Threads: {@code LxcBackend} may be called from any thread and blocks on LXC's tools; calls for
+ * one container are serialised by that container's lock, {@link
+ * startos.container.LxcBackend#cleanupAll} excludes them all, and the shared tables ({@code
+ * AddressBook}, {@code IdRanges}, {@code HostNetwork}) are synchronized.
  */
 package startos.container;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
-import startos.s9pk.Manifest;
+import startos.s9pk.manifest.Manifest;
 
 /**
  * The shape a document must keep after {@code db.apply}: StartOS deserializes the result into its

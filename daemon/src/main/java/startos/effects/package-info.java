@@ -7,5 +7,9 @@
  * {@code plugin.url.clear-urls}. Recorded but not enforced: dependencies ({@code
  * set-dependencies}), tasks ({@code action.create-task}), backup progress. {@link
  * EffectTable#notImplemented()} lists them at run time.
+ *
+ * <p>Threads: each package's {@link startos.effects.EffectServer} accepts on a platform thread of
+ * its own ({@code effects-<id>}) and serves each connection on a virtual thread, so a package's
+ * effects run concurrently with each other and with RPC calls.
  */
 package startos.effects;

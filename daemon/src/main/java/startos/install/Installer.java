@@ -19,11 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
-import startos.s9pk.ArchiveEntry;
-import startos.s9pk.Hasher;
-import startos.s9pk.Manifest;
-import startos.s9pk.S9pkArchive;
-import startos.s9pk.S9pkException;
+import startos.s9pk.manifest.Manifest;
+import startos.s9pk.merkle.ArchiveEntry;
+import startos.s9pk.merkle.Hasher;
+import startos.s9pk.merkle.S9pkArchive;
+import startos.s9pk.merkle.S9pkException;
 import startos.service.PackageLayout;
 
 /**
@@ -66,7 +66,7 @@ public final class Installer {
    */
   public String peekId(Path file) {
     try (S9pkArchive archive = open(file)) {
-      return archive.manifest().id();
+      return Manifest.of(archive).id();
     } catch (S9pkException e) {
       throw rejected(file, e);
     }
@@ -79,7 +79,7 @@ public final class Installer {
   public Signed signed(Path file) {
     try (S9pkArchive archive = open(file)) {
       return new Signed(
-          archive.manifest().id(), archive.manifest().version(), archive.signer().pem());
+          Manifest.of(archive).id(), Manifest.of(archive).version(), archive.signer().pem());
     } catch (S9pkException e) {
       throw rejected(file, e);
     }
@@ -108,7 +108,7 @@ public final class Installer {
     try (InstallProgress.Registration hook = progress.onCancel(archive::close)) {
       archive.verifyFiles(hasher);
       progress.checkCancelled();
-      Manifest manifest = archive.manifest();
+      Manifest manifest = Manifest.of(archive);
       checkArch(manifest);
       manifest.validateFor(arch, archive);
       String imageArch = arch;

@@ -3,9 +3,10 @@ package startos.install;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
-import startos.s9pk.ByteSource;
-import startos.s9pk.S9pkArchive;
-import startos.s9pk.S9pkException;
+import startos.s9pk.manifest.Manifest;
+import startos.s9pk.merkle.ByteSource;
+import startos.s9pk.merkle.S9pkArchive;
+import startos.s9pk.merkle.S9pkException;
 
 /**
  * The first bytes of an S9PK still being uploaded, as an archive of its announced size whose later
@@ -39,7 +40,7 @@ public final class UploadPrefix implements ByteSource {
     }
     try (ByteSource file = ByteSource.open(partial);
         S9pkArchive archive = S9pkArchive.open(new UploadPrefix(file, uploaded, total))) {
-      return Optional.of(archive.manifest().id());
+      return Optional.of(Manifest.of(archive).id());
     } catch (RuntimeException e) {
       // not uploaded far enough, or not an S9PK at all: verification will say which
       return Optional.empty();

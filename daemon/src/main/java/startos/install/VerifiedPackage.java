@@ -2,8 +2,8 @@ package startos.install;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
-import startos.s9pk.Manifest;
-import startos.s9pk.S9pkArchive;
+import startos.s9pk.manifest.Manifest;
+import startos.s9pk.merkle.S9pkArchive;
 
 /**
  * An archive whose signature, hashes and manifest passed every check for this machine.

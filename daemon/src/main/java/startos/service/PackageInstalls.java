@@ -34,7 +34,7 @@ import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
-import startos.s9pk.VerifyingKey;
+import startos.s9pk.merkle.VerifyingKey;
 import startos.ssl.CertStore;
 
 /**

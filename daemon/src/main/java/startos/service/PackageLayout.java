@@ -2,7 +2,7 @@ package startos.service;
 
 import java.nio.file.Path;
 import startos.hostfs.SafeTree;
-import startos.s9pk.Manifest;
+import startos.s9pk.manifest.Manifest;
 
 /** Where one package's files live on the host: {@code <data-dir>/packages/<id>}. */
 public record PackageLayout(Path dir) {

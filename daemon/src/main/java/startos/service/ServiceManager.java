@@ -24,7 +24,7 @@ import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.Subscription;
 import startos.rpc.RpcRouter;
-import startos.s9pk.Manifest;
+import startos.s9pk.manifest.Manifest;
 import startos.ssl.CertStore;
 
 /**

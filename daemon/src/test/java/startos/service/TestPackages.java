@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import startos.s9pk.DeveloperKey;
-import startos.s9pk.S9pkBuilder;
+import startos.s9pk.merkle.DeveloperKey;
+import startos.s9pk.merkle.S9pkBuilder;
 
 /**
  * Builds the hello-test package (src/test/resources/startos/service/hello/index.js) with the real
@@ -160,7 +160,7 @@ public final class TestPackages {
       return out;
     }
     Path base = build(Variant.v1());
-    try (var archive = startos.s9pk.S9pkArchive.open(base)) {
+    try (var archive = startos.s9pk.merkle.S9pkArchive.open(base)) {
       String manifest =
           new String(archive.read("manifest.json"), StandardCharsets.UTF_8)
               .replace(

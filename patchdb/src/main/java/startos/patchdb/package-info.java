@@ -9,5 +9,9 @@
  * value}}), {@code db.log} (frames with the CBOR of each later revision {@code {id, patch}},
  * extended with zeros ahead of use) and {@code db.lock}. A frame is {@code [u32 length][u32 CRC32C
  * of the payload][payload]}, big-endian.
+ *
+ * <p>Threads: {@link startos.patchdb.PatchDb} is thread-safe; mutations are serialised and return
+ * once durable (concurrent writers share an fsync), readers never wait for writers, and each {@link
+ * startos.patchdb.Subscription} is polled by one thread.
  */
 package startos.patchdb;
