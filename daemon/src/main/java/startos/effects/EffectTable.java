@@ -68,6 +68,19 @@ public final class EffectTable {
     return this;
   }
 
+  /**
+   * An effect whose params are decoded into the record {@code P} (named as the SDK's type) before
+   * it runs; bad params never reach {@code method}.
+   */
+  @FunctionalInterface
+  interface Typed<P> {
+    JsonNode call(EffectCall call, P params);
+  }
+
+  <P> EffectTable register(String name, Typed<P> method, Class<P> params) {
+    return register(name, c -> method.call(c, EffectParams.decode(c.raw(), params)));
+  }
+
   public Optional<Effect> effect(String name) {
     return Optional.ofNullable(effects.get(name));
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -48,6 +49,13 @@ public final class Watches {
       }
       mine.put(callbackId, new Watch(callbackId, read, seen.deepCopy()));
     }
+  }
+
+  /** Answers a watchable read, remembering the callback when the package passed one. */
+  JsonNode answer(String packageId, Optional<Long> callback, Supplier<JsonNode> read) {
+    JsonNode value = read.get();
+    callback.ifPresent(id -> watch(packageId, id, read, value));
+    return value;
   }
 
   /** Re-reads every watched value and fires (then forgets) the callbacks of changed ones. */

@@ -1,0 +1,89 @@
+package startos.effects;
+
+import static startos.effects.EffectParams.orEmpty;
+import static startos.effects.EffectParams.required;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Optional;
+import startos.rpc.ProtocolException;
+
+/**
+ * Params of the {@code action.*} effects, named and shaped as the SDK's types ({@code
+ * T.CreateTaskParams}, the {@code Effects.action} options). Decoded by {@link EffectParams}; all of
+ * it comes from the package (untrusted).
+ */
+final class ActionParams {
+  private ActionParams() {}
+
+  /** {@code action.export}: {@code {id: ActionId, metadata: ActionMetadata}}. */
+  record ExportAction(String id, JsonNode metadata) {
+    ExportAction {
+      ControlEffects.checkId(required(id, "id", "a string"), "id");
+      required(metadata, "metadata", "an ActionMetadata object");
+      // kept as sent: the UI reads it, startd only needs it to be an ActionMetadata with a name
+      if (!metadata.isObject() || !metadata.path("name").isTextual()) {
+        throw ProtocolException.invalidParams(
+            "parameter 'metadata' must be an ActionMetadata object with a 'name'");
+      }
+      EffectLimits.requireStorable(metadata, "the metadata of action " + id);
+    }
+  }
+
+  /** {@code action.clear}: {@code {except: ActionId[]}}. */
+  record ClearActions(List<String> except) {
+    ClearActions {
+      except = List.copyOf(required(except, "except", "an array"));
+    }
+  }
+
+  /** {@code T.TaskSeverity}. */
+  enum TaskSeverity {
+    @JsonProperty("optional")
+    OPTIONAL,
+    @JsonProperty("important")
+    IMPORTANT,
+    @JsonProperty("critical")
+    CRITICAL
+  }
+
+  /**
+   * {@code T.CreateTaskParams}; {@code when} and {@code input} are kept as sent with the task (the
+   * UI reads them), only their JSON size is bounded.
+   */
+  record CreateTaskParams(
+      String replayId,
+      String packageId,
+      String actionId,
+      TaskSeverity severity,
+      Optional<String> reason,
+      Optional<JsonNode> when,
+      Optional<JsonNode> input) {
+    CreateTaskParams {
+      required(replayId, "replayId", "a string");
+      ControlEffects.checkId(required(packageId, "packageId", "a string"), "packageId");
+      ControlEffects.checkId(required(actionId, "actionId", "a string"), "actionId");
+      required(severity, "severity", "\"critical\", \"important\" or \"optional\"");
+      EffectLimits.requireText(replayId, "the task's replayId");
+    }
+  }
+
+  /** {@code action.clear-tasks}: {@code {only: string[]} | {except: string[]}}. */
+  record ClearTasks(Optional<List<String>> only, Optional<List<String>> except) {
+    ClearTasks {
+      if (only.isEmpty() && except.isEmpty()) {
+        throw ProtocolException.invalidParams("action.clear-tasks needs 'only' or 'except'");
+      }
+    }
+
+    /** Whether the ids are the ones to drop ({@code only}) rather than the ones to keep. */
+    boolean dropsListed() {
+      return only.isPresent();
+    }
+
+    List<String> ids() {
+      return orEmpty(only.or(() -> except).orElse(List.of()));
+    }
+  }
+}
