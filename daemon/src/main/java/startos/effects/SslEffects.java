@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
+import java.util.Optional;
+import startos.effects.SslParams.Algorithm;
+import startos.effects.SslParams.GetSslCertificateParams;
+import startos.effects.SslParams.GetSslKeyParams;
 import startos.patchdb.PatchDb;
-import startos.rpc.Params;
-import startos.rpc.ProtocolException;
 
 /**
  * {@code get-ssl-certificate} and {@code get-ssl-key}: leaves from the local CA, whose root users
@@ -32,56 +34,38 @@ final class SslEffects {
   }
 
   void register(EffectTable t) {
-    t.register(
-        "get-ssl-certificate",
-        c -> {
-          List<String> names = ownNames(c);
-          ArrayNode chain = NODES.arrayNode();
-          host.certificateChain(c.packageId(), names, algorithm(c)).forEach(chain::add);
-          if (c.callback().isPresent()) {
-            watches.watch(c.packageId(), c.callback().get(), () -> chain, chain);
-          }
-          return chain;
-        });
-    t.register(
-        "get-ssl-key",
-        c -> NODES.textNode(host.certificateKey(c.packageId(), ownNames(c), algorithm(c))));
+    t.register("get-ssl-certificate", this::certificate, GetSslCertificateParams.class);
+    t.register("get-ssl-key", this::key, GetSslKeyParams.class);
+  }
+
+  private JsonNode certificate(EffectCall c, GetSslCertificateParams p) {
+    List<String> names = ownNames(c.packageId(), p.hostnames());
+    ArrayNode chain = NODES.arrayNode();
+    host.certificateChain(c.packageId(), names, algorithm(p.algorithm())).forEach(chain::add);
+    return watches.answer(c.packageId(), p.callback(), () -> chain);
+  }
+
+  private JsonNode key(EffectCall c, GetSslKeyParams p) {
+    List<String> names = ownNames(c.packageId(), p.hostnames());
+    return NODES.textNode(host.certificateKey(c.packageId(), names, algorithm(p.algorithm())));
+  }
+
+  private static String algorithm(Optional<Algorithm> algorithm) {
+    return algorithm.orElse(Algorithm.ECDSA).wire();
   }
 
   /** The requested names in canonical spelling, or a refusal naming the first foreign one. */
-  private List<String> ownNames(EffectCall c) {
-    List<String> requested = hostnames(c);
+  private List<String> ownNames(String packageId, List<String> requested) {
     CertificateNames.Server server =
         new CertificateNames.Server(
             db.get("/public/serverInfo/hostname").map(JsonNode::asText).orElse(""),
             host.osIp(),
             host.serverAddresses());
     return CertificateNames.of(
-            c.packageId(),
+            packageId,
             db.get("/public/packageData").orElse(NODES.objectNode()),
             server,
             host::containerIp)
         .check(requested);
-  }
-
-  private static List<String> hostnames(EffectCall c) {
-    // an empty list is allowed, as in StartOS: packages ask for a leaf naming nothing to read the
-    // root certificate from its chain
-    List<String> names = c.params().stringList("hostnames");
-    if (names.size() > 64) {
-      throw ProtocolException.invalidParams(
-          "parameter 'hostnames' lists " + names.size() + " names; a certificate holds at most 64");
-    }
-    return names;
-  }
-
-  private static String algorithm(EffectCall c) {
-    Params p = c.params();
-    String a = p.optionalString("algorithm").orElse("ecdsa");
-    if (!a.equals("ecdsa") && !a.equals("ed25519")) {
-      throw ProtocolException.invalidParams(
-          "parameter 'algorithm' must be \"ecdsa\" or \"ed25519\", got \"" + a + "\"");
-    }
-    return a;
   }
 }

@@ -146,4 +146,16 @@ class MalformedEffectParamsTest {
     assertThat(refusal("set-backup-progress", "{}"))
         .isEqualTo("missing required parameter 'progress' (a JSON value)");
   }
+
+  @Test
+  void certificateRequestsWithBadNamesOrAlgorithmsAreRefused() throws IOException {
+    assertThat(refusal("get-ssl-key", "{}"))
+        .isEqualTo("missing required parameter 'hostnames' (an array)");
+    assertThat(refusal("get-ssl-key", "{\"hostnames\":\"a.local\"}"))
+        .isEqualTo("parameter 'hostnames' must be an array, got a string");
+    assertThat(refusal("get-ssl-certificate", "{\"hostnames\":[\"a\"],\"algorithm\":\"rsa\"}"))
+        .isEqualTo("parameter 'algorithm' must be one of \"ecdsa\", \"ed25519\", got \"rsa\"");
+    assertThat(refusal("get-ssl-certificate", "{\"hostnames\":[\"a\"],\"callback\":\"x\"}"))
+        .isEqualTo("parameter 'callback' must be an integer, got a string");
+  }
 }
