@@ -651,10 +651,12 @@ final class PackageInstalls {
     ip.ifPresent(addr ->
         backend.forwards().stream().filter(f -> f.containerIp().equals(addr)).forEach(ours::add));
     ours.forEach(backend::unforward);
+    boolean containerGone = true;
     try {
       backend.destroy(id);
       backend.releaseAddress(id);
     } catch (RuntimeException e) {
+      containerGone = false;
       LOG.warn("cannot destroy the container of {}: {}", id, e.getMessage());
     }
     db.mutate(root -> {
@@ -686,6 +688,12 @@ final class PackageInstalls {
         log.close();
       }
       PackageLayout.deleteTree(settings.logsDir(id));
+      if (containerGone) {
+        // no file owned by the range is left (the package dir and the container's own files are
+        // gone), so another package may have it. Kept volumes keep theirs: their files carry the
+        // range's ids, and the reinstall finds the range still allocated to the id
+        settings.idRanges().release(id);
+      }
     } else if (Files.isDirectory(layout.dir())) {
       try (var children = Files.list(layout.dir())) {
         for (Path child : children.toList()) {

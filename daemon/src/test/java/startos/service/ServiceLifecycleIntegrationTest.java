@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import startos.container.IdRanges;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
@@ -200,8 +201,41 @@ class ServiceLifecycleIntegrationTest {
 
   @Test
   @Order(7)
+  void aSoftUninstallKeepsTheIdRangeSoTheReinstallOwnsItsKeptVolume() throws Exception {
+    long range = rig.settings().idRanges().lookup(ID).orElseThrow();
+    Path page = rig.dataDir().resolve("packages/" + ID + "/volumes/main/www/index.html");
+    assertThat(((Integer) Files.getAttribute(page, "unix:uid")).longValue())
+        .isBetween(range, range + IdRanges.SIZE - 1);
+
+    rig.manager().uninstall(ID, true, false);
+    assertThat(rig.db().get("/public/packageData/" + ID)).isEmpty();
+    assertThat(rig.settings().idRanges().lookup(ID))
+        .as("the kept volume's files carry the range, so it stays the package's")
+        .contains(range);
+    assertThat(Files.readString(rig.dataDir().resolve("id-ranges.properties")))
+        .contains(ID + "=" + range);
+
+    rig.manager().install(TestPackages.build(TestPackages.Variant.v1()));
+    assertThat(rig.settings().idRanges().lookup(ID)).contains(range);
+    assertThat(((Integer) Files.getAttribute(page, "unix:uid")).longValue())
+        .isBetween(range, range + IdRanges.SIZE - 1);
+    rig.manager().start(ID);
+    awaitHealthy();
+    // main rewrites the page in the kept volume: the reinstalled root owns it
+    assertThat(get(assignedPort())).contains("hello from 1.0.0:0");
+  }
+
+  @Test
+  @Order(8)
   void uninstallLeavesNothingBehind() throws Exception {
+    long range = rig.settings().idRanges().lookup(ID).orElseThrow();
     rig.manager().uninstall(ID, false, false);
+    assertThat(rig.settings().idRanges().lookup(ID))
+        .as("no file of the range is left, so the range goes back to the pool")
+        .isEmpty();
+    assertThat(Files.readString(rig.dataDir().resolve("id-ranges.properties")))
+        .doesNotContain(ID + "=")
+        .doesNotContain(Long.toString(range));
     assertThat(rig.db().get("/public/packageData/" + ID)).isEmpty();
     assertThat(Files.exists(rig.dataDir().resolve("packages").resolve(ID))).isFalse();
     assertThat(Files.exists(rig.dataDir().resolve("logs").resolve(ID))).isFalse();
@@ -212,7 +246,7 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aTamperedPackageIsRejectedBeforeAnythingIsWritten() throws Exception {
     Path good = TestPackages.build(TestPackages.Variant.v1());
     Path bad = rig.work().resolve("tampered.s9pk");
@@ -234,7 +268,7 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aPackageForAnotherArchitectureIsRefused() {
     assertThatThrownBy(() -> rig.manager().install(TestPackages.buildForArch("aarch64")))
         .isInstanceOf(RpcException.class)
@@ -244,7 +278,7 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aPackageWhoseInitThrowsFailsTheInstallWithItsMessageAndLeavesNothing() {
     var v = new TestPackages.Variant("1.0.0:0", "", true, false);
     assertThatThrownBy(() -> rig.manager().install(TestPackages.build(v)))
@@ -257,7 +291,7 @@ class ServiceLifecycleIntegrationTest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void aDaemonIgnoringSigtermIsKilledAfterItsTimeout() throws Exception {
     rig.manager().install(TestPackages.build(new TestPackages.Variant("1.0.0:0", "", false, true)));
     rig.manager().start(ID);

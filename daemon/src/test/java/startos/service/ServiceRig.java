@@ -107,6 +107,10 @@ final class ServiceRig implements AutoCloseable {
     return backend;
   }
 
+  ServiceSettings settings() {
+    return settings;
+  }
+
   PatchDb db() {
     return db;
   }
