@@ -8,6 +8,7 @@
 //
 //   host-mount [--read-only] SOURCE_ROOT SOURCE_PATH TARGET_ROOT TARGET_PATH
 //   host-mount --unmount ROOT PATH
+//   host-mount --kill ROOT PATH
 //
 // SOURCE_ROOT and TARGET_ROOT are trusted (the host's own directories); SOURCE_PATH and
 // TARGET_PATH are relative and lie in the package's hands. The source must be a directory or a
@@ -19,10 +20,19 @@
 // name would follow a symlink the package swapped into the path after the host read it from the
 // mount table, and could unmount one of the host's own filesystems.
 //
-// Exit status: 0 mounted; 2 bad usage; 3 a path does not exist; 4 refused (a symlink, a
+// --kill SIGKILLs every process whose root directory (of any of its threads) lies on the overlay
+// mounted at PATH below ROOT (a subcontainer: start-container pivots or chroots every process of it
+// there), and repeats until a scan of /proc finds none alive, for at most 10 s. Each process is
+// looked at and signalled through one open /proc/<pid> directory (pidfd_send_signal), so a pid
+// that was recycled in between is never signalled. Only an overlay is accepted: any other
+// filesystem there (a directory of the data disk, a bind the package made) could be the root of
+// host processes.
+//
+// Exit status: 0 mounted (or, for --kill, no process left); 2 bad usage; 3 a path does not exist; 4 refused (a symlink, a
 // non-directory on the way, a device or other special file, a type mismatch); 1 other failure.
 // Every failure prints one sentence on stderr.
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -34,7 +44,17 @@
 #include <sys/stat.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
+
+#ifndef OVERLAYFS_SUPER_MAGIC
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 
 enum { OK = 0, FAILED = 1, USAGE = 2, MISSING = 3, REFUSED = 4 };
 enum kind { ANY, DIRECTORY, FILE_ };
@@ -158,10 +178,91 @@ static int unmount(const char *root_path, const char *rel) {
   return OK;
 }
 
+static int all_digits(const char *s) {
+  if (*s == '\0') return 0;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9') return 0;
+  }
+  return 1;
+}
+
+/** Whether the process behind PROC (its /proc/<pid> directory) or one of its threads has its root on DEV. */
+static int rooted_on(int proc, dev_t dev) {
+  struct stat st;
+  if (fstatat(proc, "root", &st, 0) == 0 && st.st_dev == dev) return 1;
+  // a thread made without CLONE_FS has a root of its own
+  int tasks = openat(proc, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (tasks < 0) return 0;
+  DIR *d = fdopendir(tasks);
+  if (d == NULL) {
+    close(tasks);
+    return 0;
+  }
+  int found = 0;
+  struct dirent *de;
+  while (!found && (de = readdir(d)) != NULL) {
+    if (!all_digits(de->d_name)) continue;
+    char root[300];
+    snprintf(root, sizeof root, "%s/root", de->d_name);
+    found = fstatat(dirfd(d), root, &st, 0) == 0 && st.st_dev == dev;
+  }
+  closedir(d);
+  return found;
+}
+
+/** One pass over /proc: SIGKILLs every process rooted on DEV; returns how many were found. */
+static int kill_pass(dev_t dev) {
+  DIR *procs = opendir("/proc");
+  if (procs == NULL) die(FAILED, "cannot list /proc: %s", strerror(errno));
+  int found = 0;
+  struct dirent *de;
+  while ((de = readdir(procs)) != NULL) {
+    if (!all_digits(de->d_name)) continue;
+    // this descriptor stays bound to the process it was opened for: if that one ends and its pid
+    // is reused, lookups and signals through it fail with ESRCH instead of reaching the new one
+    int proc = openat(dirfd(procs), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (proc < 0) continue;
+    if (rooted_on(proc, dev)) {
+      found++;
+      if (syscall(SYS_pidfd_send_signal, proc, SIGKILL, NULL, 0) < 0 && errno != ESRCH) {
+        die(FAILED, "cannot kill process %s: %s", de->d_name, strerror(errno));
+      }
+    }
+    close(proc);
+  }
+  closedir(procs);
+  return found;
+}
+
+/** SIGKILLs the processes of the subcontainer whose overlay is mounted at REL below ROOT. */
+static int kill_rooted(const char *root_path, const char *rel) {
+  check_relative("subcontainer", rel);
+  int root = open_root(root_path);
+  int fd = walk(root, "subcontainer", rel, 0, DIRECTORY);
+  struct statfs fs;
+  struct stat st;
+  if (fstatfs(fd, &fs) < 0 || fstat(fd, &st) < 0) die(FAILED, "subcontainer %s: %s", rel, strerror(errno));
+  if (fs.f_type != OVERLAYFS_SUPER_MAGIC) {
+    die(REFUSED, "subcontainer %s is not an overlay mount; no process is killed for it", rel);
+  }
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    int alive = kill_pass(st.st_dev);
+    if (alive == 0) return OK;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - start.tv_sec >= 10) {
+      die(FAILED, "%d processes of subcontainer %s still run 10 s after SIGKILL", alive, rel);
+    }
+    usleep(10000);
+  }
+}
+
 int main(int argc, char **argv) {
   int read_only = 0;
   int i = 1;
   if (argc == 4 && strcmp(argv[1], "--unmount") == 0) return unmount(argv[2], argv[3]);
+  if (argc == 4 && strcmp(argv[1], "--kill") == 0) return kill_rooted(argv[2], argv[3]);
   if (i < argc && strcmp(argv[i], "--read-only") == 0) {
     read_only = 1;
     i++;

@@ -10,7 +10,8 @@
  *
  * launch: new PID/IPC/UTS/cgroup namespaces; the first process of the new PID namespace mounts a
  * fresh procfs on ROOTFS/proc (in the caller's mount namespace, so the SDK sees ROOTFS/proc/1), then
- * either idles as an init holding the namespaces or becomes COMMAND (PID 1) after pivoting into ROOTFS.
+ * either idles (chrooted into ROOTFS) as an init holding the namespaces or becomes COMMAND (PID 1)
+ * after pivoting into ROOTFS.
  * exec: joins the namespaces of ROOTFS/proc/1 and runs COMMAND pivoted into ROOTFS.
  * Both forward signals to the child and pass its exit status through (a signal death is re-raised).
  * Our own failures exit 125; a command that cannot be executed gives 126, one that is not found 127.
@@ -510,9 +511,11 @@ static void on_init_term(int sig) {
 }
 static void on_init_child(int sig) { (void)sig; }
 
-/* PID 1 with no command: reap orphans, leave on a termination signal. */
-static void idle_init(void) __attribute__((noreturn));
-static void idle_init(void) {
+/* PID 1 with no command: reap orphans, leave on a termination signal. Rooted in ROOTFS like every
+ * other process of the subcontainer: that is how the host finds them all to kill when it is destroyed. */
+static void idle_init(const char *rootfs) __attribute__((noreturn));
+static void idle_init(const char *rootfs) {
+  if (chroot(rootfs) < 0 || chdir("/") < 0) die("chroot into %s: %s", rootfs, strerror(errno));
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_init_term;
@@ -568,7 +571,7 @@ static int cmd_launch(int argc, char **argv) {
     if (getppid() != parent_seen) _exit(EXIT_OWN);
     if (mount("proc", proc_path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
       die("mount procfs on %s: %s", proc_path, strerror(errno));
-    if (o.command[0] == NULL) idle_init();
+    if (o.command[0] == NULL) idle_init(o.rootfs);
     reset_signals(&old);
     enter_and_exec(&o, &id, &e, parent_seen);
   }

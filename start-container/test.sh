@@ -269,5 +269,48 @@ expect "the first target component is never created" "3 no" "$? $([ -e "$S/NOPE"
 expect "refused mounts leave the mount table alone" "$before" "$(hm_mounts)"
 expect "the canary is intact" "secret" "$(cat "$C/shadow")"
 
+# --kill: every process rooted in a subcontainer's overlay dies, through pinned /proc descriptors
+K="$T/hk"
+mkdir -p "$K"/{lower/bin,upper,work,subcontainers/GUID,subcontainers/PLAIN,canary}
+cp "$BUSYBOX" "$K/lower/bin/busybox"
+mkdir -p "$K/lower/dev" && mknod -m 666 "$K/lower/dev/null" c 1 3
+ln -s "$K/canary" "$K/subcontainers/LINK"
+mount -t overlay overlay -o "lowerdir=$K/lower,upperdir=$K/upper,workdir=$K/work" "$K/subcontainers/GUID"
+# a chrooted loop that keeps creating files and a symlink to the host's canary, the idle leader of
+# a launched subcontainer with a command (and its child) run in its PID namespace, and a host
+# process whose working directory (not root) is in the overlay, which is not the subcontainer's
+chroot "$K/subcontainers/GUID" /bin/busybox sh -c \
+  'i=0; while :; do i=$((i+1)); echo x >/f$i; /bin/busybox ln -sf '"$K/canary"' /l$i; done' &
+LEADERS+=($!)
+"$SC" subcontainer launch "$K/subcontainers/GUID" &
+LEADERS+=($!)
+for _ in $(seq 100); do [ -e "$K/subcontainers/GUID/proc/1" ] && break; sleep 0.05; done
+"$SC" subcontainer exec "$K/subcontainers/GUID" /bin/busybox sh -c \
+  '/bin/busybox sleep 1000 & /bin/busybox sleep 1000' &
+LEADERS+=($!)
+(cd "$K/subcontainers/GUID" && exec sleep 1000) &
+BYSTANDER=$!
+LEADERS+=($BYSTANDER)
+hk_rooted() {
+  local dev n=0
+  dev=$(stat -c %d "$K/subcontainers/GUID")
+  for p in /proc/[0-9]*; do
+    [ "$(stat -Lc %d "$p/root" 2>/dev/null)" = "$dev" ] && n=$((n + 1))
+  done
+  echo "$n"
+}
+for _ in $(seq 100); do [ "$(hk_rooted)" -ge 4 ] && break; sleep 0.05; done
+[ "$(hk_rooted)" -ge 4 ] && ok "the subcontainer's processes run ($(hk_rooted))" || bad "only $(hk_rooted) processes rooted in the overlay"
+"$HM" --kill "$K/subcontainers" GUID
+expect "host-mount --kill ends with no process left" "0 0" "$? $(hk_rooted)"
+kill -0 "$BYSTANDER" 2>/dev/null && ok "a process merely working in the overlay is not the subcontainer's" || bad "the bystander was killed"
+expect "nothing reached the canary" "" "$(ls -A "$K/canary")"
+"$HM" --kill "$K/subcontainers" PLAIN 2>"$T/err"
+expect "a plain directory is no subcontainer (its filesystem holds the host's own processes)" "4" "$?"
+grep -q "PLAIN is not an overlay mount" "$T/err" && ok "the refusal says why" || bad "plain dir message: $(cat "$T/err")"
+"$HM" --kill "$K/subcontainers" LINK 2>/dev/null
+expect "a subcontainer that is a symlink is refused" "4" "$?"
+kill -0 $$ && kill -0 "$BYSTANDER" 2>/dev/null && ok "refusals killed nothing" || bad "a refused --kill killed something"
+
 echo "start-container: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

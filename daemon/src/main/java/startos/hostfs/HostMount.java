@@ -99,6 +99,20 @@ public final class HostMount {
     run(List.of(tool(what).toString(), "--unmount", root.toString(), relative), what);
   }
 
+  /**
+   * SIGKILLs every process whose root lies on the overlay mounted at {@code relative} below {@code
+   * root} (a subcontainer: its processes are pivoted or chrooted there) and returns once none is
+   * left. The helper signals each process through the {@code /proc/<pid>} directory it checked, so
+   * a pid recycled meanwhile is never hit, and refuses anything but an overlay there: another
+   * filesystem could be the root of the host's own processes.
+   *
+   * @throws RpcException INVALID_REQUEST when the path is a symlink or not an overlay mount,
+   *     NOT_FOUND when it does not exist, FILESYSTEM when processes were still running after 10 s
+   */
+  public static void killProcessesRootedIn(Path root, String relative, String what) {
+    run(List.of(tool(what).toString(), "--kill", root.toString(), relative), what);
+  }
+
   private static Path tool(String what) {
     return TOOL.orElseThrow(() ->
         new RpcException(

@@ -665,8 +665,20 @@ public final class Service {
 
   void destroyFs(String guid) {
     Path root = layout.subcontainers().resolve(guid);
-    if (!Files.exists(root)) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " has no subcontainer " + guid);
+    }
+    // its processes go first: one left running keeps writing into the tree being deleted
+    try {
+      HostMount.killProcessesRootedIn(
+          layout.subcontainers(), guid, "stop the processes of subcontainer " + guid + " of " + id);
+    } catch (RpcException e) {
+      if (e.kind() != ErrorKind.INVALID_REQUEST) {
+        throw e;
+      }
+      // no overlay there (a symlink or directory the package put in its place): no subcontainer
+      // runs there, and what is there is deleted below without following anything
+      LOG.info("{}", e.getMessage());
     }
     PackageMounts.unmountAll(root);
     try {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -153,6 +154,98 @@ class HostileImageIntegrationTest {
     List<String> allowed = Files.readAllLines(list);
     assertThat(allowed).doesNotContain("a *:* rwm").noneMatch(l -> l.startsWith("b "));
     assertThat(allowed).contains("c 1:3 rw", "c 1:9 rw", "c 136:* rw");
+  }
+
+  @Test
+  @Order(3)
+  void destroyFsKillsTheSubcontainersProcessesBeforeDeletingAndTouchesNothingOutside()
+      throws Exception {
+    Path canary = Files.createDirectories(rig.work().resolve("destroy-canary"));
+    Files.writeString(canary.resolve("keep"), "host data\n");
+    Service service = rig.manager().find(ID).orElseThrow();
+    String guid = service.createFs("main", Optional.of("live")).get(1);
+    Path root = layout().subcontainers().resolve(guid);
+    long overlay = (Long) Files.getAttribute(root, "unix:dev");
+    String sub = "/media/startos/subcontainers/" + guid;
+    // as the SDK runs a daemon: an idle leader, then a command exec'd into its namespaces; the
+    // command keeps making files and symlinks to the host's canary, and a child of its own
+    String loop =
+        "sleep 100000 </dev/null >/dev/null 2>&1 & mkdir -p /work; i=0; while :; do i=$((i+1));"
+            + " echo x >/work/f$i; ln -sfn "
+            + canary
+            + " /work/victim; ln -sf "
+            + canary
+            + "/keep /work/l$i; echo $i >/work/.alive; done";
+    ExecResult started =
+        inContainer(
+            "setsid start-container subcontainer launch "
+                + sub
+                + " </dev/null >/dev/null 2>&1 &"
+                + " i=0; while [ ! -e "
+                + sub
+                + "/proc/1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done;"
+                + " setsid start-container subcontainer exec "
+                + sub
+                + " /bin/sh -c '"
+                + loop
+                + "' live-subcontainer-loop </dev/null >/dev/null 2>&1 &");
+    assertThat(started.exitCode()).as(started.toString()).isZero();
+    long t0 = System.nanoTime();
+    while (!Files.exists(root.resolve("work/.alive")) || rootedOn(overlay).size() < 3) {
+      assertThat(System.nanoTime() - t0)
+          .as("the subcontainer's processes start; rooted there now: %s", rootedOn(overlay))
+          .isLessThan(Duration.ofSeconds(30).toNanos());
+      Thread.sleep(50);
+    }
+
+    service.destroyFs(guid);
+
+    assertThat(rootedOn(overlay)).as("processes left in the destroyed subcontainer").isEmpty();
+    t0 = System.nanoTime();
+    // the exec'ing parent in the container's own namespace ends with its command
+    while (!processesNamed("live-subcontainer-loop").isEmpty()) {
+      assertThat(System.nanoTime() - t0)
+          .as("processes of the loop: %s", processesNamed("live-subcontainer-loop"))
+          .isLessThan(Duration.ofSeconds(10).toNanos());
+      Thread.sleep(50);
+    }
+    assertThat(root).doesNotExist();
+    assertThat(layout().layers().resolve(guid)).doesNotExist();
+    try (Stream<Path> left = Files.list(canary)) {
+      assertThat(left.toList()).containsExactly(canary.resolve("keep"));
+    }
+    assertThat(Files.readString(canary.resolve("keep"))).isEqualTo("host data\n");
+    assertThat(inContainer("echo still here").stdout())
+        .as("the container and its runtime live on")
+        .contains("still here");
+    assertThat(rig.health(ID)).isEqualTo("success");
+  }
+
+  /** Pids whose root directory is on the filesystem with device number {@code dev}. */
+  private static List<Long> rootedOn(long dev) throws IOException {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.toList()) {
+        String name = p.getFileName().toString();
+        if (name.chars().allMatch(Character::isDigit)) {
+          try {
+            if ((Long) Files.getAttribute(p.resolve("root"), "unix:dev") == dev) {
+              found.add(Long.parseLong(name));
+            }
+          } catch (IOException e) {
+            // ended meanwhile
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static List<Long> processesNamed(String marker) {
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().orElse("").contains(marker))
+        .map(ProcessHandle::pid)
+        .toList();
   }
 
   private String subcontainerGuid() throws IOException {
