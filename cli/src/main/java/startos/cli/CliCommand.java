@@ -6,27 +6,34 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Base of every leaf command: access to the root's settings, the RPC client and the output. */
-abstract class CliCommand implements Callable<Integer> {
+/**
+ * Base of every leaf command: the root's settings, the RPC client and the output. One instance per
+ * invocation, so the client made on first use is this invocation's.
+ */
+public abstract class CliCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  private RpcClient rpc;
 
-  StartCli root() {
-    return (StartCli) spec.root().userObject();
+  public CliSettings root() {
+    return (CliSettings) spec.root().userObject();
   }
 
-  Output out() {
+  public Output out() {
     return root().output();
   }
 
-  RpcClient rpc() {
-    return root().rpc();
+  public RpcClient rpc() {
+    if (rpc == null) {
+      rpc = RpcClient.of(root());
+    }
+    return rpc;
   }
 
-  static ObjectNode params() {
+  public static ObjectNode params() {
     return RpcClient.JSON.createObjectNode();
   }
 
-  JsonNode remote(String method, ObjectNode params) {
+  public JsonNode remote(String method, ObjectNode params) {
     return rpc().call(method, params);
   }
 
@@ -36,5 +43,5 @@ abstract class CliCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
-  abstract void run();
+  protected abstract void run();
 }

@@ -58,12 +58,12 @@ public record CliEnv(
     }
   }
 
-  Optional<String> variable(String name) {
+  public Optional<String> variable(String name) {
     return Optional.ofNullable(env.get(name)).filter(v -> !v.isEmpty());
   }
 
   /** The user's home: {@code HOME}, else the JVM's idea of it. */
-  Path home() {
+  public Path home() {
     return variable("HOME").map(Path::of).orElseGet(() -> Path.of(System.getProperty("user.home")));
   }
 

@@ -22,15 +22,15 @@ public class CliException extends RuntimeException {
     return exitCode;
   }
 
-  static CliException local(String message) {
+  public static CliException local(String message) {
     return new CliException(ExitCode.LOCAL_ERROR, message);
   }
 
-  static CliException local(String message, Throwable cause) {
+  public static CliException local(String message, Throwable cause) {
     return new CliException(ExitCode.LOCAL_ERROR, message, cause);
   }
 
-  static CliException usage(String message) {
+  public static CliException usage(String message) {
     return new CliException(ExitCode.USAGE, message);
   }
 }

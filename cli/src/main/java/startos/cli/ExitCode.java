@@ -30,7 +30,7 @@ public enum ExitCode {
   }
 
   /** The footer of {@code --help}: one line per exit code. */
-  static String helpFooter() {
+  public static String helpFooter() {
     StringBuilder b = new StringBuilder("%nExit codes:%n");
     for (ExitCode c : values()) {
       b.append(String.format("  %d  %s%%n", c.code, c.meaning));

@@ -16,8 +16,8 @@ import java.util.Optional;
  * on the server itself run commands without {@code auth login}. Only ever sent to a loopback host,
  * so it never leaves the machine.
  */
-final class LocalAuth {
-  static final String FILE_NAME = "rpc.authcookie";
+public final class LocalAuth {
+  public static final String FILE_NAME = "rpc.authcookie";
 
   private LocalAuth() {}
 
@@ -26,7 +26,7 @@ final class LocalAuth {
    * StartOS's {@code /run/startos}, the default data dir {@code /var/lib/startos}, then a {@code
    * .dev-data} dir (what {@code ./run} uses) in the checkout or any parent of the working dir.
    */
-  static List<Path> candidates(Optional<Path> dataDir, CliEnv env) {
+  public static List<Path> candidates(Optional<Path> dataDir, CliEnv env) {
     List<Path> out = new ArrayList<>();
     if (dataDir.isPresent()) {
       // an explicit choice must not silently fall back to another server's cookie
@@ -44,7 +44,7 @@ final class LocalAuth {
     return out;
   }
 
-  static Optional<String> cookie(URI host, Optional<Path> dataDir, CliEnv env) {
+  public static Optional<String> cookie(URI host, Optional<Path> dataDir, CliEnv env) {
     if (!isLoopback(host)) {
       return Optional.empty();
     }
@@ -63,7 +63,7 @@ final class LocalAuth {
     return Optional.empty();
   }
 
-  static boolean isLoopback(URI host) {
+  public static boolean isLoopback(URI host) {
     String name = host.getHost();
     if (name == null) {
       return false;

@@ -10,8 +10,8 @@ import java.util.List;
  * Prints results: {@code --format json} gives the raw result as one JSON line (for scripts); the
  * default is a human form (tables where StartOS prints tables, indented JSON otherwise).
  */
-final class Output {
-  enum Format {
+public final class Output {
+  public enum Format {
     json,
     table
   }
@@ -19,26 +19,26 @@ final class Output {
   private final PrintWriter out;
   private final Format format;
 
-  Output(PrintWriter out, Format format) {
+  public Output(PrintWriter out, Format format) {
     this.out = out;
     this.format = format;
   }
 
-  boolean json() {
+  public boolean json() {
     return format == Format.json;
   }
 
-  PrintWriter writer() {
+  public PrintWriter writer() {
     return out;
   }
 
-  void line(String text) {
+  public void line(String text) {
     out.println(text);
     out.flush();
   }
 
   /** Raw JSON in json mode, else {@code human} runs. */
-  void result(JsonNode result, Runnable human) {
+  public void result(JsonNode result, Runnable human) {
     if (json()) {
       line(compact(result));
     } else {
@@ -48,15 +48,15 @@ final class Output {
   }
 
   /** JSON in both modes: one line for scripts, indented for people. */
-  void value(JsonNode result) {
+  public void value(JsonNode result) {
     line(json() ? compact(result) : pretty(result));
   }
 
-  void table(List<String> headers, List<List<String>> rows) {
+  public void table(List<String> headers, List<List<String>> rows) {
     line(Table.render(headers, rows));
   }
 
-  static String compact(JsonNode node) {
+  public static String compact(JsonNode node) {
     try {
       return RpcClient.JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -64,7 +64,7 @@ final class Output {
     }
   }
 
-  static String pretty(JsonNode node) {
+  public static String pretty(JsonNode node) {
     try {
       return RpcClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -73,7 +73,7 @@ final class Output {
   }
 
   /** A cell's text: strings bare, null as "-", anything else as compact JSON. */
-  static String cell(JsonNode node) {
+  public static String cell(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return "-";
     }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * loopback, the {@code local} cookie. Turns every failure into a {@link CliException} whose message
  * says what went wrong and what to do.
  */
-final class RpcClient {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class RpcClient {
+  public static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final AtomicLong IDS = new AtomicLong();
 
@@ -34,7 +34,16 @@ final class RpcClient {
   private final Optional<String> localCookie;
   private final HttpClient http;
 
-  RpcClient(URI host, SessionStore sessions, Optional<String> localCookie) {
+  /** The client for {@code settings}' server, with its saved session and local cookie. */
+  public static RpcClient of(CliSettings settings) {
+    URI uri = settings.hostUri();
+    return new RpcClient(
+        uri,
+        new SessionStore(settings.cookieFile()),
+        LocalAuth.cookie(uri, settings.dataDirectory(), settings.env()));
+  }
+
+  public RpcClient(URI host, SessionStore sessions, Optional<String> localCookie) {
     this.host = host;
     this.sessions = sessions;
     this.localCookie = localCookie;
@@ -45,23 +54,23 @@ final class RpcClient {
             .build();
   }
 
-  URI host() {
+  public URI host() {
     return host;
   }
 
-  SessionStore sessions() {
+  public SessionStore sessions() {
     return sessions;
   }
 
   /** Calls a method and returns its {@code result}. */
-  JsonNode call(String method, JsonNode params) {
+  public JsonNode call(String method, JsonNode params) {
     return exchange(method, params).result();
   }
 
   /** The result plus the session cookie the server set, if any (only {@code auth.login} does). */
-  record Reply(JsonNode result, Optional<String> sessionCookie) {}
+  public record Reply(JsonNode result, Optional<String> sessionCookie) {}
 
-  Reply exchange(String method, JsonNode params) {
+  public Reply exchange(String method, JsonNode params) {
     Optional<String> session = sessions.session(host);
     ObjectNode body = JSON.createObjectNode();
     body.put("jsonrpc", "2.0");
@@ -73,7 +82,7 @@ final class RpcClient {
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
-            .header("User-Agent", "start-cli/" + StartCli.VERSION)
+            .header("User-Agent", "start-cli/" + CliSettings.VERSION)
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
     List<String> cookies = new ArrayList<>();
     session.ifPresent(s -> cookies.add("session=" + s));

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
 /** A JSON-RPC error as StartOS sends it: {@code {code, message, data: {details, debug, info}}}. */
-record RpcFailure(int code, String message, Optional<String> details) {
+public record RpcFailure(int code, String message, Optional<String> details) {
 
-  static RpcFailure of(JsonNode error) {
+  public static RpcFailure of(JsonNode error) {
     int code = error.path("code").asInt(1);
     String message = error.path("message").asText("");
     JsonNode data = error.path("data");
@@ -18,7 +18,7 @@ record RpcFailure(int code, String message, Optional<String> details) {
   }
 
   /** {@code "Not Found (error 6): no notification with id 7"}. */
-  String describe() {
+  public String describe() {
     String meaning = message.isBlank() ? ErrorKinds.meaning(code).orElse("Unknown Error") : message;
     String text = meaning + " (error " + code + ")";
     return details.filter(d -> !d.equals(meaning)).map(d -> text + ": " + d).orElse(text);

@@ -18,24 +18,24 @@ import java.util.Optional;
  * (default {@code ~/.startos/.cookies.json}, like StartOS). Written atomically and readable by the
  * owner only, since a session token is a password equivalent.
  */
-final class SessionStore {
+public final class SessionStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
 
-  SessionStore(Path file) {
+  public SessionStore(Path file) {
     this.file = file;
   }
 
-  Path file() {
+  public Path file() {
     return file;
   }
 
-  Optional<String> session(URI server) {
+  public Optional<String> session(URI server) {
     JsonNode entry = load().path(origin(server));
     return Optional.ofNullable(entry.path("session").textValue()).filter(s -> !s.isEmpty());
   }
 
-  void save(URI server, String token) {
+  public void save(URI server, String token) {
     ObjectNode all = load();
     ObjectNode entry = all.putObject(origin(server));
     entry.put("session", token);
@@ -43,7 +43,7 @@ final class SessionStore {
   }
 
   /** Forgets the server's session; returns whether there was one. */
-  boolean forget(URI server) {
+  public boolean forget(URI server) {
     ObjectNode all = load();
     if (all.remove(origin(server)) == null) {
       return false;
@@ -52,7 +52,7 @@ final class SessionStore {
     return true;
   }
 
-  static String origin(URI server) {
+  public static String origin(URI server) {
     int port = server.getPort();
     if (port < 0) {
       port = "https".equalsIgnoreCase(server.getScheme()) ? 443 : 80;

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import startos.cli.main.StartCli;
 
 /** Runs start-cli in-process with a private HOME and captured output. */
 final class CliRun {

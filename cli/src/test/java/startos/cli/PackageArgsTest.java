@@ -13,28 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import startos.cli.main.StartCli;
+import startos.cli.remote.PackageCommands;
 
 /** How `start-cli package ...` reads its arguments; nothing here reaches a server. */
 class PackageArgsTest {
   @TempDir Path dir;
-
-  private Object parse(String... args) {
-    CliEnv env =
-        new CliEnv(
-            new ByteArrayOutputStream(),
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(new StringWriter()),
-            Map.of("HOME", dir.toString()),
-            dir,
-            CliEnv.PasswordPrompt.none(),
-            false);
-    CommandLine.ParseResult parsed = commandLine(env).parseArgs(args);
-    CommandLine.ParseResult leaf = parsed;
-    while (leaf.hasSubcommand()) {
-      leaf = leaf.subcommand();
-    }
-    return leaf.commandSpec().userObject();
-  }
 
   // a port nobody listens on: a command that got past its checks fails as unreachable instead
   private CliRun.Result run(String... args) throws Exception {
@@ -72,21 +56,6 @@ class PackageArgsTest {
   }
 
   @Test
-  void sideloadTakesTheFileAsTheOptionsValue() {
-    PackageInstall install = (PackageInstall) parse("package", "install", "-s", "hello.s9pk");
-    assertThat(install.sideload).contains(Path.of("hello.s9pk"));
-    assertThat(install.id).isEmpty();
-  }
-
-  @Test
-  void registryInstallTakesIdAndOptionalVersion() {
-    PackageInstall install = (PackageInstall) parse("package", "install", "hello-world", ">=0.1.0");
-    assertThat(install.sideload).isEmpty();
-    assertThat(install.id).contains("hello-world");
-    assertThat(install.version).contains(">=0.1.0");
-  }
-
-  @Test
   void sideloadAndAnIdTogetherAreAUsageError() throws Exception {
     CliRun.Result r = run("package", "install", "-s", "hello.s9pk", "hello-world");
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
@@ -108,20 +77,6 @@ class PackageArgsTest {
   }
 
   @Test
-  void logsOptionsFollowTheManPage() {
-    PackageLogs logs =
-        (PackageLogs)
-            parse("package", "logs", "-l", "5", "-c", "42", "-b", "-1", "-B", "hello-world");
-    assertThat(logs.id).isEqualTo("hello-world");
-    assertThat(logs.limit).contains(5);
-    assertThat(logs.cursor).contains("42");
-    assertThat(logs.boot).contains("-1");
-    assertThat(logs.before).isTrue();
-    assertThat(logs.follow).isFalse();
-    assertThat(((PackageLogs) parse("package", "logs", "--follow", "x")).follow).isTrue();
-  }
-
-  @Test
   void followingWithACursorIsAUsageError() throws Exception {
     CliRun.Result r = run("package", "logs", "-f", "-c", "3", "hello-world");
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
@@ -133,15 +88,6 @@ class PackageArgsTest {
     CliRun.Result r = run("package", "logs", "-l", "0", "hello-world");
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
     assertThat(r.err()).contains("--limit must be a positive number");
-  }
-
-  @Test
-  void uninstallHasSoftAndForce() {
-    PackageCommands.Uninstall u =
-        (PackageCommands.Uninstall) parse("package", "uninstall", "--soft", "--force", "x");
-    assertThat(u.soft).isTrue();
-    assertThat(u.force).isTrue();
-    assertThat(u.id).isEqualTo("x");
   }
 
   @Test

@@ -171,15 +171,6 @@ class StartCliTest {
   }
 
   @Test
-  void flatYamlConfigSkipsNestedSectionsAndComments() {
-    var values =
-        CliConfigFile.parseYaml(
-            "host: http://a:1 # comment\nregistry:\n  main: http://r\ncookie-path: '/x/y'\nempty:\n");
-    assertThat(values).containsOnlyKeys("host", "cookie-path");
-    assertThat(values).doesNotContainKey("main");
-  }
-
-  @Test
   void setupExecuteNeverTakesThePasswordAsAnArgument() {
     var r =
         cli()

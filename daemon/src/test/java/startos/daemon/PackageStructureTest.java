@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rules over the main sources of every Maven module (read from the parent pom), not only this
- * one's: packages import each other without cycles. It lives here because the daemon module is the
- * one whose tests every full build runs; it reads source text, so it needs no module on its path.
+ * one's: every package says what it is in a {@code package-info.java}, and packages import each
+ * other without cycles. It lives here because the daemon module is the one whose tests every full
+ * build runs; it reads source text, so it needs no module on its path.
  */
 class PackageStructureTest {
   /**
@@ -72,6 +73,32 @@ class PackageStructureTest {
     assertThat(KNOWN_CYCLES)
         .as("known cycles that are gone: remove them from KNOWN_CYCLES")
         .allSatisfy(known -> assertThat(cycles).contains(known));
+  }
+
+  @Test
+  void everyPackageHasAPackageInfo() {
+    Map<Path, String> packageOf = new TreeMap<>();
+    Set<Path> documented = new TreeSet<>();
+    for (Path file : sources()) {
+      Path dir = file.getParent();
+      if (file.getFileName().toString().equals("package-info.java")) {
+        documented.add(dir);
+      } else {
+        Matcher m = PACKAGE.matcher(withoutCommentsAndLiterals(read(file)));
+        packageOf.putIfAbsent(dir, m.find() ? m.group(1) : dir.toString());
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    packageOf.forEach((dir, pkg) -> {
+      if (!documented.contains(dir)) {
+        missing.add(pkg + " (" + dir + ")");
+      }
+    });
+    assertThat(missing)
+        .as(
+            "packages without a package-info.java: say what the package is, its threads and what"
+                + " is not done yet")
+        .isEmpty();
   }
 
   /** Every main source file of every module listed in the parent pom. */
