@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded, because the package decides what it prints: a line keeps at most {@link #MAX_LINE}
  * bytes (the rest is dropped and counted in a marker), and once {@code log.jsonl} passes {@link
  * #MAX_FILE} it becomes {@code log.1.jsonl} (replacing the one before), so a service's log takes at
- * most about twice that on disk. The console file is cut back to empty once the tailer has read
- * past {@link #MAX_CONSOLE}; a line written at that very instant can be lost.
+ * most about twice that on disk. The console file keeps about {@link #MAX_CONSOLE} of read and as
+ * much of unread output ({@link ConsoleTailer}); no byte appended to it is lost unless the service
+ * gets that far ahead of the tailer.
  */
 public final class ServiceLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceLog.class);
@@ -45,7 +43,10 @@ public final class ServiceLog implements AutoCloseable {
   /** Size at which {@code log.jsonl} is rotated to {@code log.1.jsonl}. */
   public static final long MAX_FILE = 10L << 20;
 
-  /** How much of the console file is read before it is truncated. */
+  /**
+   * How much of the console file is read before its disk space is given back, and how far the
+   * service may get ahead of the tailer before its output is skipped.
+   */
   public static final long MAX_CONSOLE = 8L << 20;
 
   private final Path file;
@@ -128,8 +129,14 @@ public final class ServiceLog implements AutoCloseable {
    * from its current start; replaces any previous tailer.
    */
   public void tail(Path console) {
+    tail(console, ConsoleSpace.holePunch());
+  }
+
+  /** As {@link #tail(Path)}, releasing the read part of the file through {@code space}. */
+  void tail(Path console, ConsoleSpace space) {
     stopTailing();
-    Thread t = Thread.ofVirtual().name("log-tail").unstarted(() -> tailLoop(console));
+    ConsoleTailer reader = new ConsoleTailer(console, space, this::write, this::append);
+    Thread t = Thread.ofVirtual().name("log-tail").unstarted(() -> tailLoop(reader));
     tailer = t;
     t.start();
   }
@@ -149,51 +156,15 @@ public final class ServiceLog implements AutoCloseable {
   }
 
   /**
-   * Copies the console file's new lines into the log every 100 ms. The file is the package's to
-   * write, so it is only ever opened without following a symlink, only read when it is a regular
-   * file, and lines are cut at {@link #MAX_LINE} bytes as they arrive.
+   * Copies the console file's new lines into the log every 100 ms until replaced or stopped, then
+   * once more.
    */
-  private void tailLoop(Path console) {
-    long offset = 0;
-    LineSplitter lines = new LineSplitter(this::write);
-    ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+  private void tailLoop(ConsoleTailer console) {
     boolean stopping = false;
-    boolean warned = false;
     while (true) {
-      try {
-        if (Files.exists(console, LinkOption.NOFOLLOW_LINKS)) {
-          if (!Files.isRegularFile(console, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("it is not a regular file");
-          }
-          try (FileChannel ch =
-              FileChannel.open(
-                  console,
-                  StandardOpenOption.READ,
-                  StandardOpenOption.WRITE,
-                  LinkOption.NOFOLLOW_LINKS)) {
-            if (ch.size() < offset) {
-              offset = 0;
-            }
-            ch.position(offset);
-            int n;
-            while ((n = ch.read(buf.clear())) > 0) {
-              offset += n;
-              lines.feed(buf.array(), n);
-            }
-            if (offset >= MAX_CONSOLE) {
-              ch.truncate(0);
-              offset = 0;
-            }
-          }
-        }
-      } catch (IOException e) {
-        if (!warned) {
-          warned = true;
-          append("startd: not reading the console file " + console + ": " + e.getMessage());
-        }
-      }
+      console.pass();
       if (stopping || tailer != Thread.currentThread()) {
-        lines.flush();
+        console.finish();
         return;
       }
       try {

@@ -1,13 +1,19 @@
 package startos.logs;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,22 +117,134 @@ class ServiceLogTest {
   }
 
   @Test
-  void theConsoleFileIsCutBackOnceReadPastItsBound() throws Exception {
+  void theReadPartOfTheConsoleFileIsGivenBack() throws Exception {
     Path console = dir.resolve("console.log");
     String line = "y".repeat(8191) + "\n";
     int lines = (int) (ServiceLog.MAX_CONSOLE / line.length()) + 8;
-    Files.writeString(console, line.repeat(lines));
     ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
 
     log.tail(console);
-    awaitEntries(log, lines);
-    Files.writeString(console, "after the cut\n", StandardOpenOption.APPEND);
+    writeWhileTailed(log, console, line, lines);
+    Files.writeString(console, "after the release\n", StandardOpenOption.APPEND);
     awaitEntries(log, lines + 1);
     log.stopTailing();
 
-    assertThat(Files.size(console)).isLessThan(ServiceLog.MAX_CONSOLE);
+    assertThat(diskBytes(console)).isLessThan(ServiceLog.MAX_CONSOLE / 2);
     assertThat(log.read(1, Optional.empty(), true, Optional.empty()).get(0).message())
+        .isEqualTo("after the release");
+  }
+
+  /**
+   * The container writes on while the tailer frees what it read: here exactly then, at the release
+   * after the tailer read into a huge line that is still being written (issue 8, finding 8).
+   */
+  @Test
+  void theLineAfterAHugeLineArrivesWhenWrittenWhileTheTailerFreesTheFile() throws Exception {
+    Path console = dir.resolve("console.log");
+    String line = "y".repeat(8191) + "\n";
+    int lines = (int) (ServiceLog.MAX_CONSOLE / line.length()) - 1;
+    Files.writeString(console, line.repeat(lines));
+    AtomicInteger releases = new AtomicInteger();
+    ConsoleSpace racing =
+        (file, upTo) -> {
+          if (releases.getAndIncrement() == 0) {
+            Files.writeString(file, "x".repeat(20_000) + "\nthe following line\n", APPEND);
+          }
+          ConsoleSpace.holePunch().release(file, upTo);
+        };
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console, racing);
+    awaitEntries(log, lines);
+    // the huge line's start takes the tailer past the point where it frees the file
+    Files.writeString(console, "x".repeat(2 * line.length()), APPEND);
+    awaitEntries(log, lines + 2);
+    log.stopTailing();
+
+    assertThat(releases).hasPositiveValue();
+    List<LogEntry> last = log.read(2, Optional.empty(), true, Optional.empty());
+    assertThat(last.get(0).message())
+        .startsWith("x".repeat(ServiceLog.MAX_LINE))
+        .endsWith(
+            "[startd: line truncated, "
+                + (2 * line.length() + 20_000 - ServiceLog.MAX_LINE)
+                + " more bytes dropped]");
+    assertThat(last.get(1).message()).isEqualTo("the following line");
+    assertThat(diskBytes(console)).isLessThan(ServiceLog.MAX_CONSOLE / 2);
+  }
+
+  @Test
+  void aServiceFarAheadOfTheTailerIsSkippedWithANotice() throws Exception {
+    Path console = dir.resolve("console.log");
+    // what a package gets by growing its console file: a terabyte of zeros, no disk
+    try (RandomAccessFile f = new RandomAccessFile(console.toFile(), "rw")) {
+      f.setLength(1L << 40);
+    }
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console);
+    awaitEntries(log, 1);
+    Files.writeString(console, "after the gap\n", APPEND);
+    awaitEntries(log, 2);
+    log.stopTailing();
+
+    assertThat(log.read(10, Optional.empty(), true, Optional.empty()))
+        .extracting(LogEntry::message)
+        .containsExactly(
+            "startd: skipped "
+                + (1L << 40)
+                + " bytes of console output: the service wrote them faster than startd reads",
+            "after the gap");
+  }
+
+  @Test
+  void withoutHolesTheReadConsoleFileIsCutBackWithANotice() throws Exception {
+    Path console = dir.resolve("console.log");
+    String line = "y".repeat(8191) + "\n";
+    int lines = (int) (ServiceLog.MAX_CONSOLE / line.length()) + 8;
+    ConsoleSpace unsupported =
+        (file, upTo) -> {
+          throw new IOException("Operation not supported");
+        };
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console, unsupported);
+    writeWhileTailed(log, console, line, lines);
+    awaitEntries(log, lines + 1);
+    Files.writeString(console, "after the cut\n", APPEND);
+    awaitEntries(log, lines + 2);
+    log.stopTailing();
+
+    assertThat(Files.size(console)).isLessThan(ServiceLog.MAX_CONSOLE);
+    assertThat(log.read(lines + 2, Optional.empty(), true, Optional.empty()))
+        .extracting(LogEntry::message)
+        .contains(
+            "startd: cannot free the read part of the console file (Operation not supported);"
+                + " cutting the file back instead, which loses a line written at that instant")
+        .last()
         .isEqualTo("after the cut");
+  }
+
+  /**
+   * Appends {@code n} copies of {@code line} as a service does, never more than the tailer may lag
+   * behind at once, and waits until they are in the log.
+   */
+  private static void writeWhileTailed(ServiceLog log, Path console, String line, int n)
+      throws Exception {
+    int batch = (int) (ServiceLog.MAX_CONSOLE / line.length()) - 1;
+    long start = log.end();
+    for (int written = 0; written < n; written += batch) {
+      Files.writeString(console, line.repeat(Math.min(batch, n - written)), CREATE, APPEND);
+      awaitEntries(log, start + Math.min(n, written + batch));
+    }
+  }
+
+  /** Bytes the file takes on disk (holes take none). */
+  private static long diskBytes(Path file) throws Exception {
+    Process p = new ProcessBuilder("stat", "--format=%b %B", file.toString()).start();
+    String[] out = new String(p.getInputStream().readAllBytes(), UTF_8).strip().split(" ");
+    assertThat(p.waitFor()).as("exit status of stat").isZero();
+    return Long.parseLong(out[0]) * Long.parseLong(out[1]);
   }
 
   @Test
