@@ -26,7 +26,9 @@ import startos.rpc.RpcException;
  *   <tr><td>tasks</td><td>{@value #MAX_TASKS}</td><td>error</td></tr>
  *   <tr><td>dependencies</td><td>{@value #MAX_DEPENDENCIES}</td><td>error</td></tr>
  *   <tr><td>notifications the package created, kept at once</td>
- *       <td>{@value #MAX_NOTIFICATIONS}</td><td>error</td></tr>
+ *       <td>{@value startos.notification.Notifications#MAX_PER_PACKAGE}</td>
+ *       <td>its oldest one is removed (the user sees its newest; a package notifying now and then
+ *       never starts failing)</td></tr>
  *   <tr><td>certificates cached for the package</td><td>{@value #MAX_CERTIFICATES}</td>
  *       <td>least recently used one is dropped</td></tr>
  *   <tr><td>any one JSON value an effect stores (action metadata, task, interface,
@@ -45,7 +47,6 @@ public final class EffectLimits {
   public static final int MAX_ACTIONS = 256;
   public static final int MAX_TASKS = 256;
   public static final int MAX_DEPENDENCIES = 256;
-  public static final int MAX_NOTIFICATIONS = 100;
   public static final int MAX_CERTIFICATES = 64;
   public static final int MAX_STORED_JSON_BYTES = 64 * 1024;
   public static final int MAX_TEXT_CHARS = 4096;
