@@ -306,6 +306,16 @@ final class ControlEffects {
   }
 
   static String checkId(String id, String what) {
+    // ids become database keys, which no other bound counts
+    if (id.length() > EffectLimits.MAX_ID_CHARS) {
+      throw ProtocolException.invalidParams(
+          "parameter '"
+              + what
+              + "' is "
+              + id.length()
+              + " characters long; an id has at most "
+              + EffectLimits.MAX_ID_CHARS);
+    }
     if (!id.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
       throw ProtocolException.invalidParams(
           "parameter '"

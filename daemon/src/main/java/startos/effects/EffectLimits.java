@@ -19,6 +19,8 @@ import startos.rpc.RpcException;
  *       <td>error reply, connection closed</td></tr>
  *   <tr><td>registered callbacks (watched reads)</td><td>{@value #MAX_WATCHES}</td>
  *       <td>error; the read is not answered</td></tr>
+ *   <tr><td>hosts (each a set of bindings; they stay when their bindings are cleared)</td>
+ *       <td>{@value #MAX_HOSTS}</td><td>error</td></tr>
  *   <tr><td>port bindings (all hosts)</td><td>{@value #MAX_BINDINGS}</td><td>error</td></tr>
  *   <tr><td>service interfaces</td><td>{@value #MAX_INTERFACES}</td><td>error</td></tr>
  *   <tr><td>health checks</td><td>{@value #MAX_HEALTH_CHECKS}</td><td>error</td></tr>
@@ -33,6 +35,8 @@ import startos.rpc.RpcException;
  *       <td>least recently used one is dropped</td></tr>
  *   <tr><td>any one JSON value an effect stores (action metadata, task, interface,
  *       notification data)</td><td>{@value #MAX_STORED_JSON_BYTES} bytes</td><td>error</td></tr>
+ *   <tr><td>any one id an effect stores (of a host, action, health check, interface)</td>
+ *       <td>{@value #MAX_ID_CHARS} characters</td><td>error</td></tr>
  *   <tr><td>any one text an effect stores (health message, names, titles)</td>
  *       <td>{@value #MAX_TEXT_CHARS} characters</td><td>error</td></tr>
  * </table>
@@ -41,6 +45,7 @@ public final class EffectLimits {
   public static final int MAX_CONNECTIONS = 64;
   public static final int MAX_REQUEST_BYTES = 1 << 20;
   public static final int MAX_WATCHES = 4096;
+  public static final int MAX_HOSTS = 64;
   public static final int MAX_BINDINGS = 128;
   public static final int MAX_INTERFACES = 128;
   public static final int MAX_HEALTH_CHECKS = 64;
@@ -50,6 +55,7 @@ public final class EffectLimits {
   public static final int MAX_CERTIFICATES = 64;
   public static final int MAX_STORED_JSON_BYTES = 64 * 1024;
   public static final int MAX_TEXT_CHARS = 4096;
+  public static final int MAX_ID_CHARS = 255;
 
   private EffectLimits() {}
 

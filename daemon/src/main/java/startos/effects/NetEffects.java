@@ -143,7 +143,16 @@ final class NetEffects {
     Set<Integer> reserved = host.reservedHostPorts();
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, c.packageId());
-      ObjectNode h = host(PackageData.object(entry, "hosts"), hostId);
+      ObjectNode hosts = PackageData.object(entry, "hosts");
+      if (!hosts.has(hostId)) {
+        // clear-bindings keeps hosts (the user's domains live there): count them apart
+        EffectLimits.requireBelow(
+            hosts.size(),
+            EffectLimits.MAX_HOSTS,
+            "hosts",
+            "bind new ports under the ids of existing hosts");
+      }
+      ObjectNode h = host(hosts, hostId);
       ObjectNode bindings = PackageData.object(h, "bindings");
       JsonNode old = bindings.get(Integer.toString(internal));
       PortAllocator ports = new PortAllocator(root, reserved);

@@ -194,6 +194,60 @@ class EffectServerTest {
         .isTrue();
   }
 
+  /** Bind and clear in a loop, each time under a new host id: the hosts stay, so they count. */
+  @Test
+  void hostsLeftByClearedBindingsAreCapped() throws IOException {
+    for (int i = 0; i < EffectLimits.MAX_HOSTS; i++) {
+      String bind =
+          "{\"id\":\"h"
+              + i
+              + "\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}";
+      assertThat(call("bind", bind).has("result")).isTrue();
+      assertThat(call("clear-bindings", "{\"except\":[]}").has("result")).isTrue();
+    }
+    String oneMore =
+        "{\"id\":\"one-more\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}";
+    assertThat(call("bind", oneMore).at("/error/message").asText())
+        .isEqualTo(
+            "a package may have at most 64 hosts; bind new ports under the ids of existing hosts");
+    assertThat(db.get("/public/packageData/" + PKG + "/hosts").orElseThrow().size())
+        .isEqualTo(EffectLimits.MAX_HOSTS);
+    assertThat(
+            call(
+                    "bind",
+                    "{\"id\":\"h0\",\"internalPort\":80,\"preferredExternalPort\":80,\"addSsl\":null,\"secure\":null}")
+                .has("result"))
+        .as("a port under an existing host")
+        .isTrue();
+  }
+
+  /** Ids become database keys that no size bound counts: 64 health checks of 1 MiB ids each. */
+  @Test
+  void longIdsAreRefusedBeforeTheyBecomeKeys() throws IOException {
+    String id = "a".repeat(EffectLimits.MAX_ID_CHARS + 1);
+    assertThat(
+            call(
+                    "set-health",
+                    "{\"id\":\""
+                        + id
+                        + "\",\"name\":\"C\",\"result\":\"success\",\"message\":null}")
+                .at("/error/message")
+                .asText())
+        .isEqualTo("parameter 'id' is 256 characters long; an id has at most 255");
+    assertThat(
+            call("action.export", "{\"id\":\"" + id + "\",\"metadata\":{\"name\":\"A\"}}")
+                .at("/error/message")
+                .asText())
+        .isEqualTo("parameter 'id' is 256 characters long; an id has at most 255");
+    assertThat(db.get("/public/packageData/" + PKG + "/statusInfo/health/" + id)).isEmpty();
+    assertThat(db.get("/public/packageData/" + PKG + "/actions/" + id)).isEmpty();
+    String longest = "b".repeat(EffectLimits.MAX_ID_CHARS);
+    assertThat(
+            call("action.export", "{\"id\":\"" + longest + "\",\"metadata\":{\"name\":\"A\"}}")
+                .has("result"))
+        .isTrue();
+  }
+
   @Test
   void interfacesAreRecordedUnderTheirBinding() throws IOException {
     call(
