@@ -639,6 +639,24 @@ const floodBinds: Attack = async () => {
   return { lines: [floodLine('flood-binds', `${N} port bindings`, r)] }
 }
 
+// clear-bindings leaves the hosts behind: a new host id each time grows the database forever
+const floodHosts: Attack = async () => {
+  const N = 300
+  const r = await many(N, 1, async (i) => {
+    const reply = await rawCall('bind', { id: `flood-host-${i}`, internalPort: 20000, preferredExternalPort: 20000, addSsl: null, secure: null })
+    await settle(() => rawCall('clear-bindings', { except: [] }))
+    return reply
+  })
+  return { lines: [floodLine('flood-hosts', `${N} hosts, each left behind by clear-bindings`, r)] }
+}
+
+// ids become database keys: 64 health checks under ids of 512 KiB each
+const floodLongIds: Attack = async () => {
+  const id = 'a'.repeat(512 * 1024)
+  const r = await many(64, 1, (i) => rawCall('set-health', { id: `${id}${i}`, name: 'Long', result: 'success', message: null }))
+  return { lines: [floodLine('flood-long-ids', '64 health checks with ids of 512 KiB', r)] }
+}
+
 const floodNotifications: Attack = async () => {
   const N = 3000
   const body = 'n'.repeat(4096)
@@ -689,6 +707,8 @@ export const ATTACKS: Record<string, Attack> = {
   'flood-callbacks': floodCallbacks,
   'flood-health-message': floodHealthMessage,
   'flood-binds': floodBinds,
+  'flood-hosts': floodHosts,
+  'flood-long-ids': floodLongIds,
   'flood-notifications': floodNotifications,
   'flood-log-line': floodLogLine,
   'flood-log-volume': floodLogVolume,

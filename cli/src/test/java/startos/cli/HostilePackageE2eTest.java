@@ -32,7 +32,6 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -40,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
+import startos.effects.EffectLimits;
 import startos.notification.Notifications;
 
 /**
@@ -365,6 +365,24 @@ class HostilePackageE2eTest {
     assertFloodRefused("flood-binds");
   }
 
+  @Test
+  @Order(15)
+  void hostFloodIsCapped() throws Exception {
+    assertFloodRefused("flood-hosts");
+    assertThat(box.dump().path("packageData").path(ID).path("hosts").size())
+        .as("hostile's hosts")
+        .isLessThanOrEqualTo(EffectLimits.MAX_HOSTS);
+  }
+
+  @Test
+  @Order(15)
+  void longIdsAreRefused() throws Exception {
+    assertFloodRefused("flood-long-ids");
+    assertThat(box.run("--format", "json", "db", "dump").out().length())
+        .as("characters of the database dump")
+        .isLessThan(8 << 20);
+  }
+
   /**
    * A package notifying in a loop only replaces its own oldest notifications: every call is
    * accepted (a package that notifies now and then must never start failing), the package keeps its
@@ -579,12 +597,19 @@ class HostilePackageE2eTest {
 
   private boolean logsWithin(Duration d, String text) throws InterruptedException {
     long deadline = System.nanoTime() + d.toNanos();
+    String logs = "";
     while (System.nanoTime() < deadline) {
-      if (box.logs(ID, 300).contains(text)) {
+      logs = box.logs(ID, 300);
+      if (logs.contains(text)) {
         return true;
       }
       Thread.sleep(500);
     }
+    System.out.println("e2e: no \"" + text + "\" in hostile's last log lines:");
+    logs.lines()
+        .skip(Math.max(0, logs.lines().count() - 40))
+        .forEach(
+            l -> System.out.println("  " + (l.length() > 300 ? l.substring(0, 300) + "…" : l)));
     return false;
   }
 

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * disk use stays near {@link ServiceLog#MAX_CONSOLE} twice over: once that much has been read, the
  * read part is released through {@link ConsoleSpace} (a hole, so bytes appended meanwhile are kept,
  * and the tailer's offset stays valid); and when the container is more than that ahead of the
- * tailer, the unread bytes are skipped with a notice, so a flood or a sparse file of any size costs
- * at most that much reading per pass.
+ * tailer, all but the newest that much are skipped with a notice (with the rest of the line the
+ * skip cuts into), so a flood or a sparse file of any size costs at most that much reading.
  */
 final class ConsoleTailer {
   private final Path console;
@@ -76,12 +76,10 @@ final class ConsoleTailer {
           offset = 0;
           released = 0;
         } else if (size - offset > ServiceLog.MAX_CONSOLE) {
-          lines.flush();
-          notices.accept(
-              "startd: skipped "
-                  + (size - offset)
-                  + " bytes of console output: the service wrote them faster than startd reads");
-          offset = size;
+          // keep the newest: a line written after a flood (its result, an error) is the one to see
+          long to = size - ServiceLog.MAX_CONSOLE;
+          lines.skip(to - offset, endsLine(ch, to));
+          offset = to;
         }
         ch.position(offset);
         long end = offset + ServiceLog.MAX_CONSOLE;
@@ -102,6 +100,12 @@ final class ConsoleTailer {
         notices.accept("startd: not reading the console file " + console + ": " + e.getMessage());
       }
     }
+  }
+
+  /** Whether the byte before {@code position} ends a line. */
+  private boolean endsLine(FileChannel ch, long position) throws IOException {
+    ByteBuffer one = ByteBuffer.allocate(1);
+    return ch.read(one, position - 1) == 1 && one.get(0) == '\n';
   }
 
   /** Emits a last line the container did not end. */

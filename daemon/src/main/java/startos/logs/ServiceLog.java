@@ -186,6 +186,9 @@ public final class ServiceLog implements AutoCloseable {
     private int length;
     private long dropped;
 
+    /** Bytes passed over since {@link #skip} and not yet told; -1 when not skipping. */
+    private long skipped = -1;
+
     LineSplitter(Consumer<String> out) {
       this.out = out;
     }
@@ -193,7 +196,14 @@ public final class ServiceLog implements AutoCloseable {
     void feed(byte[] bytes, int n) {
       for (int i = 0; i < n; i++) {
         byte b = bytes[i];
-        if (b == '\n') {
+        if (skipped >= 0) {
+          // the rest of the line the skip cut into goes with it
+          if (b == '\n') {
+            flush();
+          } else {
+            skipped++;
+          }
+        } else if (b == '\n') {
           flush();
         } else if (length < MAX_LINE) {
           line[length++] = b;
@@ -203,8 +213,28 @@ public final class ServiceLog implements AutoCloseable {
       }
     }
 
+    /**
+     * Ends the pending line and passes over {@code n} bytes the caller does not read, then over the
+     * rest of the line they end in unless {@code atLineStart}, telling how many in one line.
+     */
+    void skip(long n, boolean atLineStart) {
+      flush();
+      skipped = n;
+      if (atLineStart) {
+        flush();
+      }
+    }
+
     /** Emits what is pending as a line (nothing when empty). */
     void flush() {
+      if (skipped >= 0) {
+        out.accept(
+            "startd: skipped "
+                + skipped
+                + " bytes of console output: the service wrote them faster than startd reads");
+        skipped = -1;
+        return;
+      }
       if (length == 0 && dropped == 0) {
         return;
       }

@@ -180,11 +180,10 @@ class ServiceLogTest {
     try (RandomAccessFile f = new RandomAccessFile(console.toFile(), "rw")) {
       f.setLength(1L << 40);
     }
+    Files.writeString(console, "\nafter the gap\n", APPEND);
     ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
 
     log.tail(console);
-    awaitEntries(log, 1);
-    Files.writeString(console, "after the gap\n", APPEND);
     awaitEntries(log, 2);
     log.stopTailing();
 
@@ -195,6 +194,49 @@ class ServiceLogTest {
                 + (1L << 40)
                 + " bytes of console output: the service wrote them faster than startd reads",
             "after the gap");
+  }
+
+  /** A flood's last line (its result, an error) is the one to see: the newest output is kept. */
+  @Test
+  void aFloodFarAheadKeepsItsNewestWholeLines() throws Exception {
+    Path console = dir.resolve("console.log");
+    String line = "y".repeat(8191) + "\n";
+    int lines = (int) (3 * ServiceLog.MAX_CONSOLE / line.length());
+    Files.writeString(console, line.repeat(lines) + "the last line\n");
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console);
+    awaitEntries(log, 1 + lines / 3);
+    log.stopTailing();
+
+    List<LogEntry> all = log.read(lines, Optional.empty(), true, Optional.empty());
+    assertThat(all.get(0).message())
+        .isEqualTo(
+            "startd: skipped "
+                + (2 * ServiceLog.MAX_CONSOLE + line.length() - 1)
+                + " bytes of console output: the service wrote them faster than startd reads");
+    assertThat(all.subList(1, all.size() - 1))
+        .hasSize(lines / 3 - 1)
+        .allMatch(e -> e.message().equals(line.strip()));
+    assertThat(all.get(all.size() - 1).message()).isEqualTo("the last line");
+  }
+
+  @Test
+  void aSkipEndingAtALineStartKeepsThatLine() throws Exception {
+    Path console = dir.resolve("console.log");
+    String line = "y".repeat(8191) + "\n";
+    int lines = (int) (3 * ServiceLog.MAX_CONSOLE / line.length());
+    Files.writeString(console, line.repeat(lines));
+    ServiceLog log = new ServiceLog(dir.resolve("logs"), "b");
+
+    log.tail(console);
+    awaitEntries(log, 1 + lines / 3);
+    log.stopTailing();
+
+    List<LogEntry> all = log.read(lines, Optional.empty(), true, Optional.empty());
+    assertThat(all.get(0).message())
+        .startsWith("startd: skipped " + 2 * ServiceLog.MAX_CONSOLE + " bytes");
+    assertThat(all).hasSize(1 + lines / 3);
   }
 
   @Test
