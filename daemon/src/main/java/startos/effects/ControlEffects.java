@@ -5,156 +5,147 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Supplier;
+import startos.effects.ControlParams.ClearCallbacks;
+import startos.effects.ControlParams.CreateFs;
+import startos.effects.ControlParams.CreateNotificationParams;
+import startos.effects.ControlParams.DestroyFs;
+import startos.effects.ControlParams.InitProgress;
+import startos.effects.ControlParams.ManifestRead;
+import startos.effects.ControlParams.MountParams;
+import startos.effects.ControlParams.Read;
+import startos.effects.ControlParams.SetDataVersion;
+import startos.effects.ControlParams.SetHealth;
+import startos.effects.ControlParams.SetMainStatus;
 import startos.patchdb.PatchDb;
 import startos.rpc.ErrorKind;
-import startos.rpc.Params;
 import startos.rpc.ProtocolException;
 import startos.rpc.RpcException;
 
 /** Status, health, lifecycle, packages, notifications, files, certificates and versions. */
 final class ControlEffects {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final Set<String> HEALTH_RESULTS =
-      Set.of("success", "disabled", "starting", "waiting", "loading", "failure");
-  private static final Set<String> LEVELS = Set.of("success", "info", "warning", "error");
 
   private final PatchDb db;
   private final ServiceHost host;
   private final Watches watches;
   private final DataVersions dataVersions;
+  private final OutboundGateway gateway;
 
   ControlEffects(PatchDb db, ServiceHost host, Watches watches) {
     this.db = db;
     this.host = host;
     this.watches = watches;
     this.dataVersions = new DataVersions(db, host::volumesDir);
+    this.gateway = new OutboundGateway(db, OutboundGateway.ROUTES);
   }
 
   void register(EffectTable t) {
-    t.register("restart", c -> run(() -> host.requestRestart(c.packageId())));
-    t.register("shutdown", c -> run(() -> host.requestShutdown(c.packageId())));
-    t.register("get-status", c -> watched(c, () -> status(c.targetPackage())));
-    t.register("set-health", this::setHealth);
-    t.register(
-        "set-init-progress",
-        c -> {
-          JsonNode progress = c.params().value("progress");
-          EffectLimits.requireStorable(progress, "the init progress");
-          host.setInitProgress(c.packageId(), progress);
-          return NODES.nullNode();
-        });
-    t.register(
-        "set-main-status",
-        c -> {
-          String status = c.params().string("status");
-          switch (status) {
-            case "running" -> {}
-            case "stopped" -> host.requestShutdown(c.packageId());
-            default ->
-                throw ProtocolException.invalidParams(
-                    "parameter 'status' must be \"running\" or \"stopped\", got \""
-                        + status
-                        + "\"");
-          }
-          return NODES.nullNode();
-        });
-    t.register("get-installed-packages", c -> installed());
-    t.register(
-        "get-service-manifest",
-        c -> {
-          String id = c.params().string("packageId");
-          JsonNode manifest = manifest(id);
-          if (manifest.isNull()) {
-            throw new RpcException(ErrorKind.NOT_FOUND, "package " + id + " is not installed");
-          }
-          return watched(c, () -> manifest(id));
-        });
-    t.register("notification.create", this::notify);
-    t.register(
-        "subcontainer.create-fs",
-        c -> {
-          Params p = c.params();
-          List<String> made =
-              host.createFs(
-                  c.packageId(), checkId(p.string("imageId"), "imageId"), p.optionalString("name"));
-          ArrayNode out = NODES.arrayNode();
-          made.forEach(out::add);
-          return out;
-        });
-    t.register(
-        "subcontainer.destroy-fs",
-        c -> {
-          String guid = c.params().string("guid");
-          if (!guid.matches("[A-Za-z0-9]{1,64}")) {
-            throw ProtocolException.invalidParams(
-                "parameter 'guid' is not a subcontainer guid: " + guid);
-          }
-          host.destroyFs(c.packageId(), guid);
-          return NODES.nullNode();
-        });
-    t.register("mount", this::mount);
-    t.register(
-        "get-container-ip", c -> watched(c, () -> text(host.containerIp(c.targetPackage()))));
-    t.register("get-os-ip", c -> NODES.textNode(host.osIp()));
-    OutboundGateway gateway = new OutboundGateway(db, OutboundGateway.ROUTES);
-    t.register(
-        "get-outbound-gateway",
-        c -> watched(c, () -> NODES.textNode(gateway.resolve(c.packageId()))));
-    t.register(
-        "get-system-smtp",
-        c ->
-            watched(
-                c,
-                () -> {
-                  JsonNode smtp = db.get("/public/serverInfo/smtp").orElse(NODES.nullNode());
-                  return smtp.isMissingNode() ? NODES.nullNode() : smtp;
-                }));
-    t.register(
-        "set-data-version",
-        c -> {
-          dataVersions.write(c.packageId(), c.params().optionalString("version"));
-          return NODES.nullNode();
-        });
-    t.register("get-data-version", c -> text(dataVersions.read(c.packageId())));
-    t.register(
-        "clear-callbacks",
-        c -> {
-          Params p = c.params();
-          boolean only = c.raw().has("only");
-          if (!only && !c.raw().has("except")) {
-            throw ProtocolException.invalidParams("clear-callbacks needs 'only' or 'except'");
-          }
-          Set<Long> ids = new HashSet<>();
-          for (JsonNode id : p.array(only ? "only" : "except")) {
-            if (!id.canConvertToLong()) {
-              throw ProtocolException.invalidParams("callback ids must be integers, got " + id);
-            }
-            ids.add(id.asLong());
-          }
-          watches.clear(c.packageId(), ids, only);
-          return NODES.nullNode();
-        });
+    t.register("restart", this::restart);
+    t.register("shutdown", this::shutdown);
+    t.register("get-status", this::status, Read.class);
+    t.register("set-health", this::setHealth, SetHealth.class);
+    t.register("set-init-progress", this::setInitProgress, InitProgress.class);
+    t.register("set-main-status", this::setMainStatus, SetMainStatus.class);
+    t.register("get-installed-packages", this::installed);
+    t.register("get-service-manifest", this::serviceManifest, ManifestRead.class);
+    t.register("notification.create", this::notify, CreateNotificationParams.class);
+    t.register("subcontainer.create-fs", this::createFs, CreateFs.class);
+    t.register("subcontainer.destroy-fs", this::destroyFs, DestroyFs.class);
+    t.register("mount", this::mount, MountParams.class);
+    t.register("get-container-ip", this::containerIp, Read.class);
+    t.register("get-os-ip", this::osIp);
+    t.register("get-outbound-gateway", this::outboundGateway, Read.class);
+    t.register("get-system-smtp", this::systemSmtp, Read.class);
+    t.register("set-data-version", this::setDataVersion, SetDataVersion.class);
+    t.register("get-data-version", this::dataVersion);
+    t.register("clear-callbacks", this::clearCallbacks, ClearCallbacks.class);
     new ActionEffects(db).register(t);
   }
 
-  private static JsonNode run(Runnable r) {
-    r.run();
+  private JsonNode restart(EffectCall c) {
+    host.requestRestart(c.packageId());
     return NODES.nullNode();
   }
 
-  /** Answers a watchable read, remembering the callback when one was passed. */
-  private JsonNode watched(EffectCall c, Supplier<JsonNode> read) {
-    JsonNode value = read.get();
-    c.callback().ifPresent(id -> watches.watch(c.packageId(), id, read, value));
-    return value;
+  private JsonNode shutdown(EffectCall c) {
+    host.requestShutdown(c.packageId());
+    return NODES.nullNode();
   }
 
-  private JsonNode status(String packageId) {
-    return db.get(PackageData.pointer(packageId) + "/statusInfo").orElse(NODES.nullNode());
+  private JsonNode status(EffectCall c, Read p) {
+    String pointer = PackageData.pointer(p.target(c)) + "/statusInfo";
+    return watches.answer(
+        c.packageId(), p.callback(), () -> db.get(pointer).orElse(NODES.nullNode()));
+  }
+
+  private JsonNode setInitProgress(EffectCall c, InitProgress p) {
+    host.setInitProgress(c.packageId(), p.progress());
+    return NODES.nullNode();
+  }
+
+  private JsonNode setMainStatus(EffectCall c, SetMainStatus p) {
+    switch (p.status()) {
+      case RUNNING -> {}
+      case STOPPED -> host.requestShutdown(c.packageId());
+    }
+    return NODES.nullNode();
+  }
+
+  private JsonNode serviceManifest(EffectCall c, ManifestRead p) {
+    if (manifest(p.packageId()).isNull()) {
+      throw new RpcException(ErrorKind.NOT_FOUND, "package " + p.packageId() + " is not installed");
+    }
+    return watches.answer(c.packageId(), p.callback(), () -> manifest(p.packageId()));
+  }
+
+  private JsonNode createFs(EffectCall c, CreateFs p) {
+    ArrayNode out = NODES.arrayNode();
+    host.createFs(c.packageId(), p.imageId(), p.name()).forEach(out::add);
+    return out;
+  }
+
+  private JsonNode destroyFs(EffectCall c, DestroyFs p) {
+    host.destroyFs(c.packageId(), p.guid());
+    return NODES.nullNode();
+  }
+
+  private JsonNode containerIp(EffectCall c, Read p) {
+    String target = p.target(c);
+    return watches.answer(c.packageId(), p.callback(), () -> text(host.containerIp(target)));
+  }
+
+  private JsonNode osIp(EffectCall c) {
+    return NODES.textNode(host.osIp());
+  }
+
+  private JsonNode outboundGateway(EffectCall c, Read p) {
+    return watches.answer(
+        c.packageId(), p.callback(), () -> NODES.textNode(gateway.resolve(c.packageId())));
+  }
+
+  private JsonNode systemSmtp(EffectCall c, Read p) {
+    return watches.answer(
+        c.packageId(),
+        p.callback(),
+        () -> {
+          JsonNode smtp = db.get("/public/serverInfo/smtp").orElse(NODES.nullNode());
+          return smtp.isMissingNode() ? NODES.nullNode() : smtp;
+        });
+  }
+
+  private JsonNode setDataVersion(EffectCall c, SetDataVersion p) {
+    dataVersions.write(c.packageId(), p.version());
+    return NODES.nullNode();
+  }
+
+  private JsonNode dataVersion(EffectCall c) {
+    return text(dataVersions.read(c.packageId()));
+  }
+
+  private JsonNode clearCallbacks(EffectCall c, ClearCallbacks p) {
+    watches.clear(c.packageId(), new HashSet<>(p.ids()), p.dropsListed());
+    return NODES.nullNode();
   }
 
   private JsonNode manifest(String packageId) {
@@ -164,7 +155,7 @@ final class ControlEffects {
         .orElse(NODES.nullNode());
   }
 
-  private JsonNode installed() {
+  private JsonNode installed(EffectCall c) {
     ArrayNode out = NODES.arrayNode();
     db.get("/public/packageData")
         .ifPresent(all ->
@@ -177,36 +168,22 @@ final class ControlEffects {
     return out;
   }
 
-  private JsonNode setHealth(EffectCall c) {
-    Params p = c.params();
-    String id = checkId(p.string("id"), "id");
-    String name = p.string("name");
-    String result = p.string("result");
-    if (!HEALTH_RESULTS.contains(result)) {
-      throw ProtocolException.invalidParams(
-          "parameter 'result' must be one of " + HEALTH_RESULTS + ", got \"" + result + "\"");
-    }
-    Optional<String> message = p.optionalString("message");
-    if ((result.equals("failure") || result.equals("loading")) && message.isEmpty()) {
-      throw ProtocolException.invalidParams("a '" + result + "' health result needs a message");
-    }
-    EffectLimits.requireText(name, "the health check name");
-    message.ifPresent(m -> EffectLimits.requireText(m, "the health check message"));
+  private JsonNode setHealth(EffectCall c, SetHealth p) {
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, c.packageId());
       ObjectNode health = PackageData.object(PackageData.object(entry, "statusInfo"), "health");
-      if (!health.has(id)) {
+      if (!health.has(p.id())) {
         EffectLimits.requireBelow(
             health.size(),
             EffectLimits.MAX_HEALTH_CHECKS,
             "health checks",
             "report new results under the ids of existing checks");
       }
-      ObjectNode check = health.putObject(id);
-      check.put("name", name);
-      check.put("result", result);
-      if (message.isPresent()) {
-        check.put("message", message.get());
+      ObjectNode check = health.putObject(p.id());
+      check.put("name", p.name());
+      check.put("result", p.result().wire());
+      if (p.message().isPresent()) {
+        check.put("message", p.message().get());
       } else {
         check.putNull("message");
       }
@@ -215,38 +192,20 @@ final class ControlEffects {
     return NODES.nullNode();
   }
 
-  private JsonNode notify(EffectCall c) {
-    Params p = c.params();
-    String level = p.string("level");
-    if (!LEVELS.contains(level)) {
-      throw ProtocolException.invalidParams(
-          "parameter 'level' must be one of " + LEVELS + ", got \"" + level + "\"");
-    }
-    String title = p.string("title");
-    if (title.isBlank()) {
-      throw ProtocolException.invalidParams("a notification needs a non-empty 'title'");
-    }
-    String message = p.optionalString("message").orElse("");
-    JsonNode data = p.optionalValue("data").orElse(NODES.nullNode());
-    EffectLimits.requireText(title, "the notification title");
-    EffectLimits.requireText(message, "the notification message");
-    EffectLimits.requireStorable(data, "the notification data");
-    host.notify(c.packageId(), level, title, message, data);
+  private JsonNode notify(EffectCall c, CreateNotificationParams p) {
+    host.notify(
+        c.packageId(),
+        p.level().wire(),
+        p.title(),
+        p.message().orElse(""),
+        p.data().orElse(NODES.nullNode()));
     return NODES.nullNode();
   }
 
-  private JsonNode mount(EffectCall c) {
-    Params p = c.params();
-    String location = p.string("location");
-    JsonNode target = p.value("target");
-    if (!target.isObject()) {
-      throw ProtocolException.invalidParams("parameter 'target' must be an object");
-    }
-    Params t = Params.of(target);
-    String pkg = checkId(t.string("packageId"), "target.packageId");
-    String volume = checkId(t.string("volumeId"), "target.volumeId");
-    Optional<String> subpath = t.optionalString("subpath");
-    boolean readOnly = t.bool("readonly", true);
+  private JsonNode mount(EffectCall c, MountParams p) {
+    String pkg = p.target().packageId();
+    String volume = p.target().volumeId();
+    boolean readOnly = p.target().readOnly();
     JsonNode manifest = manifest(pkg);
     if (manifest.isNull()) {
       throw new RpcException(ErrorKind.NOT_FOUND, "package " + pkg + " is not installed");
@@ -271,8 +230,13 @@ final class ControlEffects {
               + pkg
               + " can only be mounted read-only by another package");
     }
-    host.mount(c.packageId(), pkg, VolumePaths.relative(volume, subpath), location, readOnly);
-    return NODES.textNode(location);
+    host.mount(
+        c.packageId(),
+        pkg,
+        VolumePaths.relative(volume, p.target().subpath()),
+        p.location(),
+        readOnly);
+    return NODES.textNode(p.location());
   }
 
   /**

@@ -158,4 +158,46 @@ class MalformedEffectParamsTest {
     assertThat(refusal("get-ssl-certificate", "{\"hostnames\":[\"a\"],\"callback\":\"x\"}"))
         .isEqualTo("parameter 'callback' must be an integer, got a string");
   }
+
+  @Test
+  void healthMountAndStatusWithBadParamsAreRefusedAndNothingChanges() throws IOException {
+    JsonNode before = entry();
+    assertThat(refusal("set-health", "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"great\"}"))
+        .isEqualTo(
+            "parameter 'result' must be one of \"success\", \"disabled\", \"starting\","
+                + " \"waiting\", \"loading\", \"failure\", got \"great\"");
+    assertThat(refusal("set-health", "{\"id\":\"web\",\"name\":{},\"result\":\"success\"}"))
+        .isEqualTo("parameter 'name' must be a string, got an object");
+    assertThat(refusal("set-health", "{\"id\":\"web\",\"result\":\"success\"}"))
+        .isEqualTo("missing required parameter 'name' (a string)");
+    assertThat(
+            refusal("mount", "{\"location\":\"/mnt\",\"target\":{\"packageId\":\"" + PKG + "\"}}"))
+        .isEqualTo("missing required parameter 'target.volumeId' (a string)");
+    assertThat(
+            refusal(
+                "mount",
+                "{\"location\":\"/mnt\",\"target\":{\"packageId\":\""
+                    + PKG
+                    + "\",\"volumeId\":\"main\",\"readonly\":\"no\"}}"))
+        .isEqualTo("parameter 'target.readonly' must be a boolean (true or false), got a string");
+    assertThat(refusal("set-main-status", "{\"status\":\"paused\"}"))
+        .isEqualTo("parameter 'status' must be one of \"running\", \"stopped\", got \"paused\"");
+    assertThat(refusal("get-status", "{\"packageId\":\"../other\"}"))
+        .contains("parameter 'packageId' must be lowercase letters and digits");
+    assertThat(refusal("clear-callbacks", "{\"only\":[1.5]}"))
+        .isEqualTo("parameter 'only[0]' must be an integer, got a number");
+    assertThat(refusal("notification.create", "{\"level\":\"fatal\",\"title\":\"t\"}"))
+        .contains("parameter 'level' must be one of \"success\", \"info\"");
+    assertThat(entry()).isEqualTo(before);
+    JsonNode ok =
+        call(
+            "set-health",
+            "{\"id\":\"web\",\"name\":\"Web\",\"result\":\"success\",\"message\":null}");
+    assertThat(ok.has("result")).as(ok.toString()).isTrue();
+    assertThat(
+            db.get(PackageData.pointer(PKG) + "/statusInfo/health/web/result")
+                .orElseThrow()
+                .asText())
+        .isEqualTo("success");
+  }
 }
