@@ -66,6 +66,8 @@ final class ActionParams {
       ControlEffects.checkId(required(actionId, "actionId", "a string"), "actionId");
       required(severity, "severity", "\"critical\", \"important\" or \"optional\"");
       EffectLimits.requireText(replayId, "the task's replayId");
+      when = EffectParams.nonNull(when);
+      input = EffectParams.nonNull(input);
     }
   }
 

@@ -128,6 +128,7 @@ final class ControlParams {
       }
       EffectLimits.requireText(title, "the notification title");
       message.ifPresent(m -> EffectLimits.requireText(m, "the notification message"));
+      data = EffectParams.nonNull(data);
       data.ifPresent(d -> EffectLimits.requireStorable(d, "the notification data"));
     }
   }

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import startos.rpc.Params;
 import startos.rpc.ProtocolException;
@@ -58,6 +59,11 @@ final class EffectParams {
       throw new Invalid(name, "missing required parameter '%s' (" + expected + ")");
     }
     return value;
+  }
+
+  /** An optional JSON value with JSON null read as absent (Jackson reads it as a null node). */
+  static Optional<JsonNode> nonNull(Optional<JsonNode> value) {
+    return value == null ? Optional.empty() : value.filter(v -> !v.isNull());
   }
 
   /** {@code value} or an empty list when it is absent or null. */

@@ -8,11 +8,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import startos.effects.ControlParams.Read;
+import startos.effects.NetParams.BindParams;
+import startos.effects.NetParams.ClearBindings;
+import startos.effects.NetParams.ClearServiceInterfaces;
+import startos.effects.NetParams.ExportServiceInterfaceParams;
+import startos.effects.NetParams.GetHostInfo;
+import startos.effects.NetParams.GetServiceInterface;
+import startos.effects.NetParams.GetServicePortForward;
 import startos.patchdb.PatchDb;
 import startos.rpc.ErrorKind;
-import startos.rpc.Params;
-import startos.rpc.ProtocolException;
 import startos.rpc.RpcException;
 
 /**
@@ -36,103 +41,69 @@ final class NetEffects {
   }
 
   void register(EffectTable t) {
-    t.register("bind", this::bind);
-    t.register("clear-bindings", this::clearBindings);
+    t.register("bind", this::bind, BindParams.class);
+    t.register("clear-bindings", this::clearBindings, ClearBindings.class);
+    t.register("get-service-port-forward", this::portForward, GetServicePortForward.class);
+    t.register("get-host-info", this::hostInfo, GetHostInfo.class);
     t.register(
-        "get-service-port-forward",
-        c -> {
-          Params p = c.params();
-          String hostId = ControlEffects.checkId(p.string("hostId"), "hostId");
-          int port = port(p, "internalPort");
-          JsonNode net =
-              db.get(hostPointer(c.targetPackage(), hostId) + "/bindings/" + port + "/net")
-                  .orElseThrow(() ->
-                      new RpcException(
-                          ErrorKind.NOT_FOUND,
-                          "host "
-                              + hostId
-                              + " of "
-                              + c.targetPackage()
-                              + " has no binding for port "
-                              + port));
-          return net;
-        });
-    t.register(
-        "get-host-info",
-        c -> {
-          String hostId = ControlEffects.checkId(c.params().string("hostId"), "hostId");
-          String pointer = hostPointer(c.targetPackage(), hostId);
-          return watched(c, () -> db.get(pointer).orElse(NODES.nullNode()));
-        });
-    t.register("export-service-interface", this::exportInterface);
-    t.register(
-        "get-service-interface",
-        c -> {
-          String id = c.params().string("serviceInterfaceId");
-          String pkg = c.targetPackage();
-          return watched(
-              c,
-              () ->
-                  interfaces(pkg).path(id).isMissingNode()
-                      ? NODES.nullNode()
-                      : interfaces(pkg).get(id));
-        });
-    t.register(
-        "list-service-interfaces",
-        c -> {
-          String pkg = c.targetPackage();
-          return watched(c, () -> interfaces(pkg));
-        });
-    t.register(
-        "clear-service-interfaces",
-        c -> {
-          Set<String> keep = new HashSet<>(c.params().stringList("except"));
-          db.mutate(root -> {
-            forEachBinding(
-                PackageData.require(root, c.packageId()),
-                b -> PackageData.object(b, "interfaces").retain(keep));
-            return null;
-          });
-          return NODES.nullNode();
-        });
+        "export-service-interface", this::exportInterface, ExportServiceInterfaceParams.class);
+    t.register("get-service-interface", this::serviceInterface, GetServiceInterface.class);
+    t.register("list-service-interfaces", this::listInterfaces, Read.class);
+    t.register("clear-service-interfaces", this::clearInterfaces, ClearServiceInterfaces.class);
   }
 
-  private JsonNode watched(EffectCall c, Supplier<JsonNode> read) {
-    JsonNode value = read.get();
-    c.callback().ifPresent(id -> watches.watch(c.packageId(), id, read, value));
-    return value;
+  private JsonNode portForward(EffectCall c, GetServicePortForward p) {
+    String hostId = p.hostId();
+    int port = p.internalPort();
+    return db.get(hostPointer(p.target(c), hostId) + "/bindings/" + port + "/net")
+        .orElseThrow(() ->
+            new RpcException(
+                ErrorKind.NOT_FOUND,
+                "host " + hostId + " of " + p.target(c) + " has no binding for port " + port));
+  }
+
+  private JsonNode hostInfo(EffectCall c, GetHostInfo p) {
+    String pointer = hostPointer(p.target(c), p.hostId());
+    return watches.answer(
+        c.packageId(), p.callback(), () -> db.get(pointer).orElse(NODES.nullNode()));
+  }
+
+  private JsonNode serviceInterface(EffectCall c, GetServiceInterface p) {
+    String id = p.serviceInterfaceId();
+    String pkg = p.target(c);
+    return watches.answer(
+        c.packageId(),
+        p.callback(),
+        () ->
+            interfaces(pkg).path(id).isMissingNode() ? NODES.nullNode() : interfaces(pkg).get(id));
+  }
+
+  private JsonNode listInterfaces(EffectCall c, Read p) {
+    String pkg = p.target(c);
+    return watches.answer(c.packageId(), p.callback(), () -> interfaces(pkg));
+  }
+
+  private JsonNode clearInterfaces(EffectCall c, ClearServiceInterfaces p) {
+    Set<String> keep = new HashSet<>(p.except());
+    db.mutate(root -> {
+      forEachBinding(
+          PackageData.require(root, c.packageId()),
+          b -> PackageData.object(b, "interfaces").retain(keep));
+      return null;
+    });
+    return NODES.nullNode();
   }
 
   private static String hostPointer(String pkg, String hostId) {
     return PackageData.pointer(pkg) + "/hosts/" + hostId;
   }
 
-  private static int port(Params p, String name) {
-    long v =
-        p.optionalLong(name)
-            .orElseThrow(() ->
-                ProtocolException.invalidParams(
-                    "missing required parameter '" + name + "' (a port)"));
-    if (v < 1 || v > 65535) {
-      throw ProtocolException.invalidParams(
-          "parameter '" + name + "' must be a port 1-65535, got " + v);
-    }
-    return (int) v;
-  }
-
-  private JsonNode bind(EffectCall c) {
-    Params p = c.params();
-    String hostId = ControlEffects.checkId(p.string("id"), "id");
-    int internal = port(p, "internalPort");
-    int preferred = port(p, "preferredExternalPort");
-    JsonNode addSsl = p.optionalValue("addSsl").orElse(NODES.nullNode());
-    JsonNode secure = p.optionalValue("secure").orElse(NODES.nullNode());
-    if (!addSsl.isNull() && !addSsl.isObject()) {
-      throw ProtocolException.invalidParams("parameter 'addSsl' must be an object or null");
-    }
-    if (!secure.isNull() && !secure.isObject()) {
-      throw ProtocolException.invalidParams("parameter 'secure' must be an object or null");
-    }
+  private JsonNode bind(EffectCall c, BindParams p) {
+    String hostId = p.id();
+    int internal = p.internalPort();
+    int preferred = p.preferredExternalPort();
+    JsonNode addSsl = p.addSsl().orElse(NODES.nullNode());
+    JsonNode secure = p.secure().orElse(NODES.nullNode());
     ObjectNode options = NODES.objectNode();
     options.put("preferredExternalPort", preferred);
     options.set("addSsl", addSsl.deepCopy());
@@ -227,14 +198,10 @@ final class NetEffects {
     }
   }
 
-  private JsonNode clearBindings(EffectCall c) {
+  private JsonNode clearBindings(EffectCall c, ClearBindings p) {
     Set<String> keep = new HashSet<>();
-    for (JsonNode e : c.params().array("except")) {
-      if (!e.path("id").isTextual() || !e.path("internalPort").canConvertToInt()) {
-        throw ProtocolException.invalidParams(
-            "every entry of 'except' must be {id: hostId, internalPort: number}, got " + e);
-      }
-      keep.add(e.get("id").asText() + ":" + e.get("internalPort").asInt());
+    for (NetParams.BindingId e : p.except()) {
+      keep.add(e.id() + ":" + e.internalPort());
     }
     List<ForwardChange> changes = new ArrayList<>();
     db.mutate(root -> {
@@ -266,28 +233,19 @@ final class NetEffects {
     }
   }
 
-  private JsonNode exportInterface(EffectCall c) {
-    Params p = c.params();
-    String id = ControlEffects.checkId(p.string("id"), "id");
-    JsonNode addressInfo = p.value("addressInfo");
-    if (!addressInfo.isObject()) {
-      throw ProtocolException.invalidParams("parameter 'addressInfo' must be an object");
-    }
-    Params a = Params.of(addressInfo);
-    String hostId = ControlEffects.checkId(a.string("hostId"), "addressInfo.hostId");
-    int internal = port(a, "internalPort");
-    String type = p.string("type");
-    if (!Set.of("ui", "api", "p2p").contains(type)) {
-      throw ProtocolException.invalidParams(
-          "parameter 'type' must be \"ui\", \"api\" or \"p2p\", got \"" + type + "\"");
-    }
+  private JsonNode exportInterface(EffectCall c, ExportServiceInterfaceParams p) {
+    String id = p.id();
+    String hostId = p.addressInfo().hostId();
+    int internal = p.addressInfo().internalPort();
+    // kept as the package sent it: the UI reads every field of T.AddressInfo
+    JsonNode addressInfo = c.raw().path("addressInfo");
     ObjectNode iface = NODES.objectNode();
     iface.put("id", id);
-    iface.put("name", p.string("name"));
-    iface.put("description", p.optionalString("description").orElse(""));
-    iface.put("masked", p.bool("masked", false));
+    iface.put("name", p.name());
+    iface.put("description", p.description().orElse(""));
+    iface.put("masked", p.masked().orElse(false));
     iface.set("addressInfo", addressInfo.deepCopy());
-    iface.put("type", type);
+    iface.put("type", EffectParams.wireName(p.type()));
     EffectLimits.requireStorable(iface, "service interface " + id);
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, c.packageId());

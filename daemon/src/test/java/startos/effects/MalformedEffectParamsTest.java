@@ -200,4 +200,31 @@ class MalformedEffectParamsTest {
                 .asText())
         .isEqualTo("success");
   }
+
+  @Test
+  void bindingsAndInterfacesWithBadParamsAreRefusedAndNoPortIsForwarded() throws IOException {
+    JsonNode before = entry();
+    assertThat(
+            refusal(
+                "bind", "{\"id\":\"web\",\"internalPort\":\"80\",\"preferredExternalPort\":80}"))
+        .isEqualTo("parameter 'internalPort' must be an integer, got a string");
+    assertThat(
+            refusal("bind", "{\"id\":\"web\",\"internalPort\":70000,\"preferredExternalPort\":80}"))
+        .isEqualTo("parameter 'internalPort' must be a port 1-65535, got 70000");
+    assertThat(refusal("bind", "{\"id\":\"web\",\"internalPort\":80}"))
+        .isEqualTo("missing required parameter 'preferredExternalPort' (a port)");
+    assertThat(refusal("clear-bindings", "{\"except\":[{\"id\":\"web\"}]}"))
+        .isEqualTo("missing required parameter 'except[0].internalPort' (a port)");
+    assertThat(
+            refusal(
+                "export-service-interface",
+                "{\"id\":\"ui\",\"name\":\"UI\",\"type\":\"web\",\"addressInfo\":{\"hostId\":\"web\",\"internalPort\":80}}"))
+        .isEqualTo("parameter 'type' must be one of \"ui\", \"p2p\", \"api\", got \"web\"");
+    assertThat(
+            refusal(
+                "export-service-interface",
+                "{\"id\":\"ui\",\"name\":\"UI\",\"type\":\"ui\",\"addressInfo\":{\"internalPort\":80}}"))
+        .isEqualTo("missing required parameter 'addressInfo.hostId' (a string)");
+    assertThat(entry()).isEqualTo(before);
+  }
 }
