@@ -3,10 +3,11 @@ package startos.effects;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 import java.util.Optional;
-import startos.rpc.Params;
 
 /**
- * One effect request from a package's runtime.
+ * One effect request from a package's runtime. The params are decoded once into the effect's record
+ * ({@link EffectTable#register(String, EffectTable.Typed, Class)}); {@code raw} stays for values
+ * stored exactly as sent.
  *
  * @param packageId the package whose host.sock received it
  * @param method the kebab-case effect name
@@ -18,20 +19,5 @@ public record EffectCall(String packageId, String method, JsonNode raw, Optional
     Objects.requireNonNull(packageId, "packageId");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(raw, "raw");
-  }
-
-  /** Typed access to the params; mismatches are -32602 errors naming the parameter. */
-  public Params params() {
-    return Params.of(raw);
-  }
-
-  /** The package a cross-package read targets: {@code packageId} when given, else the caller. */
-  public String targetPackage() {
-    return params().optionalString("packageId").orElse(packageId);
-  }
-
-  /** The callback id a watchable read registered, if any. */
-  public Optional<Long> callback() {
-    return params().optionalLong("callback");
   }
 }
