@@ -24,7 +24,6 @@ import startos.s9pk.merkle.ArchiveEntry;
 import startos.s9pk.merkle.Hasher;
 import startos.s9pk.merkle.S9pkArchive;
 import startos.s9pk.merkle.S9pkException;
-import startos.service.PackageLayout;
 
 /**
  * Checks an S9PK completely before anything is written, then unpacks what a container needs for
@@ -182,7 +181,7 @@ public final class Installer {
   }
 
   /** Writes everything but volumes into {@code target} (a fresh directory). */
-  public void unpack(VerifiedPackage pkg, PackageLayout target, InstallProgress progress) {
+  public void unpack(VerifiedPackage pkg, UnpackTarget target, InstallProgress progress) {
     S9pkArchive archive = pkg.archive();
     try {
       Files.createDirectories(target.dir());

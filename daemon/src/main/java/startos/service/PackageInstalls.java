@@ -299,7 +299,7 @@ final class PackageInstalls {
     PackageLayout layout = settings.layout(id);
     JsonNode oldManifest =
         db.get(PackageData.pointer(id) + "/stateInfo/manifest").orElse(NODES.nullNode());
-    boolean wasRunning = old.state() instanceof ServiceState.Running;
+    boolean wasRunning = old.state().mainRunning();
     progress.start("Unpacking");
     db.mutate(root -> {
       ObjectNode entry = PackageData.require(root, id);

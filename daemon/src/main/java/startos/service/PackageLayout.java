@@ -2,10 +2,11 @@ package startos.service;
 
 import java.nio.file.Path;
 import startos.hostfs.SafeTree;
+import startos.install.UnpackTarget;
 import startos.s9pk.manifest.Manifest;
 
 /** Where one package's files live on the host: {@code <data-dir>/packages/<id>}. */
-public record PackageLayout(Path dir) {
+public record PackageLayout(Path dir) implements UnpackTarget {
   /**
    * @throws IllegalArgumentException when {@code packageId} is not a valid package id: ids also
    *     come from the database, and only a valid one is a single safe path segment
@@ -24,28 +25,34 @@ public record PackageLayout(Path dir) {
   }
 
   /** The installed archive (this arch only). */
+  @Override
   public Path s9pk() {
     return dir.resolve("package.s9pk");
   }
 
+  @Override
   public Path javascript() {
     return dir.resolve("javascript.squashfs");
   }
 
+  @Override
   public Path assets() {
     return dir.resolve("assets.squashfs");
   }
 
+  @Override
   public Path emptyAssets() {
     return dir.resolve("assets");
   }
 
   /** Unpacked image roots, owned by the container's mapped ids. */
+  @Override
   public Path images() {
     return dir.resolve("images");
   }
 
   /** {@code <imageId>.json} and {@code <imageId>.env}, seen at /media/startos/images. */
+  @Override
   public Path imageMeta() {
     return dir.resolve("image-meta");
   }

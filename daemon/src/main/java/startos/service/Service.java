@@ -44,15 +44,22 @@ import startos.rpc.RpcException;
 
 /**
  * One installed package: its LXC container running the SDK runtime, the host.sock it calls and the
- * service.sock it answers on, and its status kept true in the database.
+ * service.sock it answers on, and its status kept true in the database ({@link ServiceStatus}).
  *
- * <p>Lock discipline: {@link #state}, {@link #client}, the effect server and the package's {@code
- * statusInfo} change only while the thread holds this service's {@link #lock}. Public and
- * package-private methods take it themselves; private helpers marked "caller holds the lock" check
- * that it is held ({@link #requireLock}) and throw otherwise. A runtime that dies is noticed on its
- * connection's reader thread, which takes no lock: it hands the crash to a thread that waits for
- * the lock, so whoever holds it (a start that has just succeeded, say) finishes first and the crash
- * is recorded after it, never overwritten by it.
+ * <p>The lifecycle converges: {@link #convergeLocked} moves the service one transition at a time
+ * from its {@link ServiceState} toward a {@link Goal} ({@code statusInfo.desired} is the user's
+ * part of it). Start, stop, restart, rebuild, crash recovery, update and uninstall each set the
+ * goal (and, for the user's actions, {@code desired}) and let that loop do the work; init and
+ * uninit are the transitions with a parameter ({@link #boot(Optional, Optional)}, {@link #exit}).
+ *
+ * <p>Lock discipline: {@link #lock} guards {@link #state}, {@link #client}, {@link #effectServer}
+ * and the package's {@code statusInfo}; they change only while the thread holds it. Public and
+ * package-private methods take it themselves; private helpers that need it are named {@code
+ * …Locked} and check that it is held ({@link #requireLock}), as do the writes of {@link
+ * ServiceStatus}. {@link #crashes} is guarded by this object's monitor ({@link #retryDelay}). A
+ * runtime that dies is noticed on its connection's reader thread, which takes no lock: it hands the
+ * crash to a thread that waits for the lock, so whoever holds it (a start that has just succeeded,
+ * say) finishes first and the crash is recorded after it, never overwritten by it.
  */
 public final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
@@ -76,15 +83,37 @@ public final class Service {
   /** A runtime that ran this long before crashing starts its backoff over. */
   static final Duration STABLE = Duration.ofSeconds(60);
 
+  /** Where {@link #convergeLocked} moves the service. */
+  enum Goal {
+    /** Main running, the container booted first when it is not up. */
+    RUNNING,
+    /** The container up and initialized, main not running. */
+    IDLE,
+    /** Main not running; a container that is down stays down. */
+    MAIN_STOPPED,
+    /** No container. */
+    DOWN
+  }
+
+  /** One step of {@link #convergeLocked}. */
+  private enum Transition {
+    DONE,
+    BOOT,
+    START_MAIN,
+    STOP_MAIN,
+    TEAR_DOWN
+  }
+
   private final String id;
   private final PackageLayout layout;
   private final ServiceSettings settings;
   private final ContainerBackend backend;
-  private final PatchDb db;
   private final EffectTable effects;
   private final Watches watches;
   private final ServiceLog log;
   private final ReentrantLock lock = new ReentrantLock();
+  private final ServiceStatus status;
+  private final PatchDb db;
   private volatile ServiceState state = new ServiceState.Down();
   private EffectServer effectServer;
   private volatile RuntimeClient client;
@@ -108,6 +137,7 @@ public final class Service {
     this.settings = settings;
     this.backend = backend;
     this.db = db;
+    this.status = new ServiceStatus(id, db, lock);
     this.effects = effects;
     this.watches = watches;
     this.log = log;
@@ -148,6 +178,69 @@ public final class Service {
     }
   }
 
+  // ---- the loop ----
+
+  /**
+   * Moves the service toward {@code goal} until it is there. A transition that fails throws and
+   * leaves the state it reached ({@link ServiceState.Failed} for a boot); a main that is running
+   * while its runtime is already gone is left to the crash handling, which is waiting for the lock.
+   */
+  private void convergeLocked(Goal goal) {
+    requireLock();
+    while (true) {
+      switch (next(state, goal)) {
+        case DONE -> {
+          return;
+        }
+        case BOOT -> bootLocked(Optional.empty(), Optional.empty());
+        case START_MAIN -> startMainLocked();
+        case STOP_MAIN -> {
+          if (!stopMainLocked("stop")) {
+            // the runtime is gone: its crash handling, waiting for the lock, takes it from here
+            return;
+          }
+        }
+        case TEAR_DOWN -> {
+          teardownLocked();
+          state = new ServiceState.Down();
+        }
+      }
+    }
+  }
+
+  /** The transition from {@code from} toward {@code goal}. */
+  private static Transition next(ServiceState from, Goal goal) {
+    return switch (from) {
+      case ServiceState.Down down ->
+          switch (goal) {
+            case RUNNING, IDLE -> Transition.BOOT;
+            case MAIN_STOPPED, DOWN -> Transition.DONE;
+          };
+      case ServiceState.Failed failed ->
+          switch (goal) {
+            case RUNNING, IDLE -> Transition.BOOT;
+            case MAIN_STOPPED -> Transition.DONE;
+            // what a failed boot or a crash left behind goes too
+            case DOWN -> Transition.TEAR_DOWN;
+          };
+      case ServiceState.Idle idle ->
+          switch (goal) {
+            case RUNNING -> Transition.START_MAIN;
+            case IDLE, MAIN_STOPPED -> Transition.DONE;
+            case DOWN -> Transition.TEAR_DOWN;
+          };
+      case ServiceState.Running running ->
+          switch (goal) {
+            case RUNNING -> Transition.DONE;
+            case IDLE, MAIN_STOPPED -> Transition.STOP_MAIN;
+            // the runtime is asked to stop main only on the way down (shutdown asks it too)
+            case DOWN -> Transition.TEAR_DOWN;
+          };
+    };
+  }
+
+  // ---- transitions the user and startd ask for ----
+
   /**
    * Starts the container and runs the package's {@code init} with {@code kind} (install, update,
    * restore or empty). On failure everything it started is stopped again and the package's message
@@ -164,76 +257,179 @@ public final class Service {
   void boot(Optional<String> kind, Optional<InstallProgress> install) {
     lock.lock();
     try {
-      if (!(state instanceof ServiceState.Down) && !(state instanceof ServiceState.Failed)) {
-        return;
+      bootLocked(kind, install);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs the package's main; records desired running and, once it answered, started. */
+  void startMain() {
+    generation.incrementAndGet();
+    lock.lock();
+    try {
+      runMainLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {@link #startMain} without cancelling a pending crash recovery (it is that recovery). */
+  private void runMainLocked() {
+    status.setDesiredLocked("running");
+    convergeLocked(Goal.RUNNING);
+  }
+
+  /** Stops the package's main (its daemons get SIGTERM, then SIGKILL after their timeout). */
+  void stopMain() {
+    generation.incrementAndGet();
+    lock.lock();
+    try {
+      status.setDesiredLocked("stopped");
+      convergeLocked(Goal.MAIN_STOPPED);
+      status.clearStartedAndHealthLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void restartMain() {
+    lock.lock();
+    try {
+      status.setRestartingLocked();
+      convergeLocked(Goal.MAIN_STOPPED);
+      status.clearStartedAndHealthLocked();
+      startMain();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Runs the package's {@code uninit} toward {@code target} (a version, or null when the package is
+   * going away), then shuts the container down.
+   */
+  void exit(JsonNode target) {
+    generation.incrementAndGet();
+    lock.lock();
+    try {
+      if (state.containerUp()) {
+        uninitLocked(target);
       }
-      Limits limits = limits();
-      log.append(
-          "startd: starting the container of "
-              + id
-              + " (memory limit "
-              + (limits.memoryBytes() == 0 ? "none" : (limits.memoryBytes() >> 20) + " MiB")
-              + ", at most "
-              + limits.maxPids()
-              + " processes, cpu shares "
-              + limits.cpuShares()
-              + ")");
-      InstallProgress.Registration hook =
-          install.map(p -> p.onCancel(this::abortBoot)).orElse(() -> {});
-      try {
-        ContainerReach.require(settings.dataDir(), settings.rootUid(id));
-        prepareHostDirs();
-        log.tail(layout.consoleLog());
-        effectServer =
-            EffectServer.start(
-                id,
-                layout.rpc().resolve("host.sock"),
-                settings.rootUid(id),
-                settings.idRange(id)::contains,
-                effects);
-        install.ifPresent(InstallProgress::checkCancelled);
-        ContainerState left = backend.state(id);
-        if (left != ContainerState.ABSENT && left != ContainerState.STOPPED) {
-          // a container a crashed startd left running would refuse the start
-          backend.stop(id, settings.stopTimeout());
-        }
-        backend.start(spec());
-        client =
-            RuntimeClient.connect(
-                id,
-                layout.rpc().resolve("service.sock"),
-                settings.idRange(id)::contains,
-                CONNECT_TIMEOUT,
-                this::runtimeGone);
-        install.ifPresent(InstallProgress::checkCancelled);
-        restoreForwards();
-        ObjectNode params = NODES.objectNode();
-        params.put("id", "init-" + eventId());
-        if (kind.isPresent()) {
-          params.put("kind", kind.get());
-        } else {
-          params.putNull("kind");
-        }
-        client.call("init", params, settings.initTimeout());
-        install.ifPresent(InstallProgress::checkCancelled);
-        state = new ServiceState.Idle();
-        bootedAt = Instant.now();
-        log.append("startd: " + id + " initialized (" + kind.orElse("boot") + ")");
-      } catch (RuntimeException e) {
-        boolean cancelled = install.map(InstallProgress::isCancelled).orElse(false);
-        String why = cancelled ? "the install was cancelled" : String.valueOf(e.getMessage());
-        log.append("startd: starting " + id + " failed: " + why);
-        teardown();
-        state = new ServiceState.Failed(why);
-        if (cancelled) {
-          throw new RpcException(ErrorKind.CANCELLED, "the install of " + id + " was cancelled", e);
-        }
-        throw e;
-      } finally {
-        hook.close();
+      shutdown();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Re-creates the container from the installed files (e.g. after the runtime image changed) and
+   * brings main back if it ran, all under one hold of the lock so no crash handling interleaves.
+   */
+  void rebuild() {
+    lock.lock();
+    try {
+      boolean wasRunning = state.mainRunning();
+      shutdown();
+      backend.destroy(id);
+      convergeLocked(Goal.IDLE);
+      if (wasRunning) {
+        startMain();
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Stops main and the container without changing what the user wants (startd going down). */
+  void shutdown() {
+    generation.incrementAndGet();
+    lock.lock();
+    try {
+      askRuntimeToStopMainLocked("stop before shutdown");
+      if (!state.containerUp() && !state.failed()) {
+        // nothing of this startd runs, but a crashed startd may have left a container and mounts
+        teardownLocked();
+      }
+      convergeLocked(Goal.DOWN);
+      status.clearStartedAndHealthLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- the transitions themselves (caller holds the lock) ----
+
+  /** Init: a fresh container whose runtime ran {@code init}; a no-op when it is up already. */
+  private void bootLocked(Optional<String> kind, Optional<InstallProgress> install) {
+    requireLock();
+    if (state.containerUp()) {
+      return;
+    }
+    Limits limits = limits();
+    log.append(
+        "startd: starting the container of "
+            + id
+            + " (memory limit "
+            + (limits.memoryBytes() == 0 ? "none" : (limits.memoryBytes() >> 20) + " MiB")
+            + ", at most "
+            + limits.maxPids()
+            + " processes, cpu shares "
+            + limits.cpuShares()
+            + ")");
+    InstallProgress.Registration hook =
+        install.map(p -> p.onCancel(this::abortBoot)).orElse(() -> {});
+    try {
+      ContainerReach.require(settings.dataDir(), settings.rootUid(id));
+      prepareHostDirs();
+      log.tail(layout.consoleLog());
+      effectServer =
+          EffectServer.start(
+              id,
+              layout.rpc().resolve("host.sock"),
+              settings.rootUid(id),
+              settings.idRange(id)::contains,
+              effects);
+      install.ifPresent(InstallProgress::checkCancelled);
+      ContainerState left = backend.state(id);
+      if (left != ContainerState.ABSENT && left != ContainerState.STOPPED) {
+        // a container a crashed startd left running would refuse the start
+        backend.stop(id, settings.stopTimeout());
+      }
+      backend.start(spec());
+      client =
+          RuntimeClient.connect(
+              id,
+              layout.rpc().resolve("service.sock"),
+              settings.idRange(id)::contains,
+              CONNECT_TIMEOUT,
+              this::runtimeGone);
+      install.ifPresent(InstallProgress::checkCancelled);
+      restoreForwards();
+      ObjectNode params = NODES.objectNode();
+      params.put("id", "init-" + eventId());
+      if (kind.isPresent()) {
+        params.put("kind", kind.get());
+      } else {
+        params.putNull("kind");
+      }
+      client.call("init", params, settings.initTimeout());
+      install.ifPresent(InstallProgress::checkCancelled);
+      state = new ServiceState.Idle();
+      bootedAt = Instant.now();
+      log.append("startd: " + id + " initialized (" + kind.orElse("boot") + ")");
+    } catch (RuntimeException e) {
+      boolean cancelled = install.map(InstallProgress::isCancelled).orElse(false);
+      String why = cancelled ? "the install was cancelled" : String.valueOf(e.getMessage());
+      log.append("startd: starting " + id + " failed: " + why);
+      teardownLocked();
+      state = new ServiceState.Failed(why);
+      if (cancelled) {
+        throw new RpcException(ErrorKind.CANCELLED, "the install of " + id + " was cancelled", e);
+      }
+      throw e;
+    } finally {
+      hook.close();
     }
   }
 
@@ -253,96 +449,44 @@ public final class Service {
     return LIMITS.withMemoryBytes(settings.memoryLimitBytes());
   }
 
-  /** Runs the package's main; records desired running and, once it answered, started. */
-  void startMain() {
-    generation.incrementAndGet();
-    runMain();
-  }
-
-  /** {@link #startMain} without cancelling a pending crash recovery (it is that recovery). */
-  private void runMain() {
-    lock.lock();
-    try {
-      setDesired("running");
-      if (state instanceof ServiceState.Running) {
-        return;
-      }
-      if (!(state instanceof ServiceState.Idle)) {
-        boot(Optional.empty());
-      }
-      try {
-        client.call("start", NODES.nullNode(), START_TIMEOUT);
-      } catch (RuntimeException e) {
-        recordError(e.getMessage());
-        throw e;
-      }
-      afterStartAnswered.run();
-      Instant now = Instant.now();
-      state = new ServiceState.Running(now);
-      db.mutate(root -> {
-        PackageData.entry(root, id)
-            .ifPresent(entry -> {
-              ObjectNode status = PackageData.object(entry, "statusInfo");
-              status.put("started", now.toString());
-              status.putNull("error");
-            });
-        return null;
-      });
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Stops the package's main (its daemons get SIGTERM, then SIGKILL after their timeout). */
-  void stopMain() {
-    generation.incrementAndGet();
-    lock.lock();
-    try {
-      setDesired("stopped");
-      stopMainKeepingDesired();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  void restartMain() {
-    lock.lock();
-    try {
-      db.mutate(root -> {
-        PackageData.entry(root, id)
-            .ifPresent(entry -> {
-              ObjectNode desired = PackageData.object(entry, "statusInfo").putObject("desired");
-              desired.put("main", "restarting");
-              desired.put("restartAgain", false);
-            });
-        return null;
-      });
-      stopMainKeepingDesired();
-      startMain();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Caller holds the lock. */
-  private void stopMainKeepingDesired() {
+  /** Idle to Running: the runtime starts main; the start time is recorded once it answered. */
+  private void startMainLocked() {
     requireLock();
-    if (askRuntimeToStopMain("stop")) {
-      state = new ServiceState.Idle();
+    try {
+      client.call("start", NODES.nullNode(), START_TIMEOUT);
+    } catch (RuntimeException e) {
+      status.recordErrorLocked(e.getMessage());
+      throw e;
     }
-    clearStartedAndHealth();
+    afterStartAnswered.run();
+    Instant now = Instant.now();
+    state = new ServiceState.Running(now);
+    status.setStartedLocked(now);
+  }
+
+  /**
+   * Running to Idle; returns false and changes nothing when the runtime is gone already (then its
+   * crash handling follows).
+   */
+  private boolean stopMainLocked(String what) {
+    if (askRuntimeToStopMainLocked(what)) {
+      state = new ServiceState.Idle();
+      return true;
+    }
+    return false;
   }
 
   /**
    * Asks the runtime to stop main when main runs; a failure is only logged ({@code what} names the
-   * step) because what follows tears down or marks idle anyway. Returns whether main was running.
-   * Caller holds the lock.
+   * step) because what follows tears down or marks idle anyway. Returns whether main was running
+   * with its runtime connected.
    */
-  private boolean askRuntimeToStopMain(String what) {
+  private boolean askRuntimeToStopMainLocked(String what) {
     requireLock();
-    if (state instanceof ServiceState.Running && client != null && client.isOpen()) {
+    RuntimeClient c = client;
+    if (state.mainRunning() && c != null && c.isOpen()) {
       try {
-        client.call("stop", NODES.nullNode(), settings.stopTimeout().plusSeconds(10));
+        c.call("stop", NODES.nullNode(), settings.stopTimeout().plusSeconds(10));
       } catch (RuntimeException e) {
         LOG.warn("{}: {} failed: {}", id, what, e.getMessage());
       }
@@ -351,89 +495,28 @@ public final class Service {
     return false;
   }
 
-  /**
-   * Main is not running any more: no start time and no health checks to show. Caller holds lock.
-   */
-  private void clearStartedAndHealth() {
+  /** Uninit: the runtime stops main itself, answers and exits; a failure is only logged. */
+  private void uninitLocked(JsonNode target) {
     requireLock();
-    db.mutate(root -> {
-      PackageData.entry(root, id)
-          .ifPresent(entry -> {
-            ObjectNode status = PackageData.object(entry, "statusInfo");
-            status.putNull("started");
-            status.putObject("health");
-          });
-      return null;
-    });
-  }
-
-  /**
-   * Runs the package's {@code uninit} toward {@code target} (a version, or null when the package is
-   * going away), then shuts the container down.
-   */
-  void exit(JsonNode target) {
-    generation.incrementAndGet();
-    lock.lock();
+    ObjectNode params = NODES.objectNode();
+    params.put("id", "exit-" + eventId());
+    params.set("target", target);
+    // the runtime exits after answering; the shutdown that follows drops the client before that
+    // counts as a crash (runtimeGone ignores a client that is no longer the current one)
     try {
-      if (state instanceof ServiceState.Running || state instanceof ServiceState.Idle) {
-        ObjectNode params = NODES.objectNode();
-        params.put("id", "exit-" + eventId());
-        params.set("target", target);
-        // the runtime exits after answering; shutdown() below drops the client before that counts
-        // as a crash (runtimeGone ignores a client that is no longer the current one)
-        try {
-          client.call("exit", params, settings.initTimeout());
-          // the runtime stopped main itself and exits after answering
-          state = new ServiceState.Idle();
-        } catch (RuntimeException e) {
-          log.append("startd: uninit of " + id + " failed: " + e.getMessage());
-          LOG.warn("{}: exit failed: {}", id, e.getMessage());
-        }
-      }
-      shutdown();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Re-creates the container from the installed files (e.g. after the runtime image changed) and
-   * brings main back if it ran, all under one hold of the lock so no crash handling interleaves.
-   */
-  void rebuild() {
-    lock.lock();
-    try {
-      boolean wasRunning = state instanceof ServiceState.Running;
-      shutdown();
-      backend.destroy(id);
-      boot(Optional.empty());
-      if (wasRunning) {
-        startMain();
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Stops main and the container without changing what the user wants (startd going down). */
-  void shutdown() {
-    generation.incrementAndGet();
-    lock.lock();
-    try {
-      askRuntimeToStopMain("stop before shutdown");
-      teardown();
-      state = new ServiceState.Down();
-      clearStartedAndHealth();
-    } finally {
-      lock.unlock();
+      client.call("exit", params, settings.initTimeout());
+      state = new ServiceState.Idle();
+    } catch (RuntimeException e) {
+      log.append("startd: uninit of " + id + " failed: " + e.getMessage());
+      LOG.warn("{}: exit failed: {}", id, e.getMessage());
     }
   }
 
   /**
    * Stops the container and drops the runtime connection; a close noticed afterwards is not a crash
-   * because the client is no longer current. Caller holds the lock.
+   * because the client is no longer current.
    */
-  private void teardown() {
+  private void teardownLocked() {
     requireLock();
     RuntimeClient c = client;
     client = null;
@@ -455,6 +538,8 @@ public final class Service {
     PackageLayout.deleteTree(layout.layers());
     PackageLayout.deleteTree(layout.subcontainers());
   }
+
+  // ---- crashes ----
 
   /**
    * The runtime closed {@code dead}'s connection (called on its reader thread). The crash is
@@ -478,9 +563,9 @@ public final class Service {
       String reason = "the container runtime of " + id + " exited unexpectedly; see its logs";
       LOG.warn(reason);
       log.append("startd: " + reason);
-      teardown();
+      teardownLocked();
       state = new ServiceState.Failed(reason);
-      recordError(reason);
+      status.recordErrorLocked(reason);
     } finally {
       lock.unlock();
     }
@@ -515,18 +600,18 @@ public final class Service {
     boolean failed = false;
     lock.lock();
     try {
-      if (generation.get() != gen || !(state instanceof ServiceState.Failed) || !installed()) {
+      if (generation.get() != gen || !state.failed() || !status.installed()) {
         return;
       }
-      boot(Optional.empty());
+      convergeLocked(Goal.IDLE);
       // as StartOS's reload: the runtime is back, so the crash is no longer the service's state
-      clearError();
-      if (desiredRunning()) {
-        runMain();
+      status.clearErrorLocked();
+      if (status.desiredRunning()) {
+        runMainLocked();
       }
       log.append("startd: " + id + " is back after its runtime crashed");
     } catch (RuntimeException e) {
-      recordError("bringing " + id + " back after a crash failed: " + e.getMessage());
+      status.recordErrorLocked("bringing " + id + " back after a crash failed: " + e.getMessage());
       failed = true;
     } finally {
       lock.unlock();
@@ -534,60 +619,6 @@ public final class Service {
     if (failed && generation.get() == gen) {
       recoverAfter(retryDelay(), gen);
     }
-  }
-
-  private boolean installed() {
-    return db.get(PackageData.pointer(id))
-        .map(PackageData::state)
-        .filter(s -> s.equals("installed"))
-        .isPresent();
-  }
-
-  private boolean desiredRunning() {
-    return db.get(PackageData.pointer(id) + "/statusInfo/desired/main")
-        .map(JsonNode::asText)
-        .filter(m -> m.equals("running") || m.equals("restarting"))
-        .isPresent();
-  }
-
-  /** Caller holds the lock. */
-  private void clearError() {
-    requireLock();
-    db.mutate(root -> {
-      PackageData.entry(root, id)
-          .ifPresent(entry -> PackageData.object(entry, "statusInfo").putNull("error"));
-      return null;
-    });
-  }
-
-  /** Shows {@code details} as the service's error, with main not running. Caller holds lock. */
-  private void recordError(String details) {
-    requireLock();
-    db.mutate(root -> {
-      PackageData.entry(root, id)
-          .ifPresent(entry -> {
-            ObjectNode status = PackageData.object(entry, "statusInfo");
-            ObjectNode error = status.putObject("error");
-            error.put("details", details);
-            error.putNull("debug");
-            error.putNull("info");
-            // main is not running: no start time and no stale health results
-            status.putNull("started");
-            status.putObject("health");
-          });
-      return null;
-    });
-  }
-
-  /** Caller holds the lock. */
-  private void setDesired(String main) {
-    requireLock();
-    db.mutate(root -> {
-      PackageData.entry(root, id)
-          .ifPresent(entry ->
-              PackageData.object(entry, "statusInfo").putObject("desired").put("main", main));
-      return null;
-    });
   }
 
   /** Re-creates the forwards of bindings recorded before (after a restart of startd). */

@@ -16,6 +16,36 @@ public sealed interface ServiceState {
   /** The container could not start or died; {@code reason} is what the user sees. */
   record Failed(String reason) implements ServiceState {}
 
+  /** Whether the container is up and its runtime initialized, main running or not. */
+  default boolean containerUp() {
+    return switch (this) {
+      case Down d -> false;
+      case Idle i -> true;
+      case Running r -> true;
+      case Failed f -> false;
+    };
+  }
+
+  /** Whether main runs (as far as startd knows: a crash may be waiting to be handled). */
+  default boolean mainRunning() {
+    return switch (this) {
+      case Down d -> false;
+      case Idle i -> false;
+      case Running r -> true;
+      case Failed f -> false;
+    };
+  }
+
+  /** Whether the last boot failed or the runtime crashed (a crash recovery may be pending). */
+  default boolean failed() {
+    return switch (this) {
+      case Down d -> false;
+      case Idle i -> false;
+      case Running r -> false;
+      case Failed f -> true;
+    };
+  }
+
   default String word() {
     return switch (this) {
       case Down d -> "down";
