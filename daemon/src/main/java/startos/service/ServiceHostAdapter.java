@@ -81,12 +81,12 @@ final class ServiceHostAdapter implements ServiceHost {
 
   @Override
   public List<String> createFs(String packageId, String imageId, Optional<String> name) {
-    return tables.require(packageId).createFs(imageId, name);
+    return tables.require(packageId).subcontainers().createFs(imageId, name);
   }
 
   @Override
   public void destroyFs(String packageId, String guid) {
-    tables.require(packageId).destroyFs(guid);
+    tables.require(packageId).subcontainers().destroyFs(guid);
   }
 
   @Override
@@ -94,6 +94,7 @@ final class ServiceHostAdapter implements ServiceHost {
       String packageId, String owner, String volumePath, String location, boolean readOnly) {
     tables
         .require(packageId)
+        .subcontainers()
         .mount(settings.layout(owner).volumes(), owner, volumePath, location, readOnly);
   }
 

@@ -163,7 +163,7 @@ class HostileImageIntegrationTest {
     Path canary = Files.createDirectories(rig.work().resolve("destroy-canary"));
     Files.writeString(canary.resolve("keep"), "host data\n");
     Service service = rig.manager().find(ID).orElseThrow();
-    String guid = service.createFs("main", Optional.of("live")).get(1);
+    String guid = service.subcontainers().createFs("main", Optional.of("live")).get(1);
     Path root = layout().subcontainers().resolve(guid);
     long overlay = (Long) Files.getAttribute(root, "unix:dev");
     String sub = "/media/startos/subcontainers/" + guid;
@@ -198,7 +198,7 @@ class HostileImageIntegrationTest {
       Thread.sleep(50);
     }
 
-    service.destroyFs(guid);
+    service.subcontainers().destroyFs(guid);
 
     assertThat(rootedOn(overlay)).as("processes left in the destroyed subcontainer").isEmpty();
     t0 = System.nanoTime();
