@@ -686,7 +686,67 @@ const floodLogVolume: Attack = async () => {
   return { lines: [`flood-log-volume done: wrote ${total >> 20} MiB of log lines`] }
 }
 
+/** Writes `path` in 1 MiB blocks until ENOSPC or `limit` bytes; returns bytes written and the error. */
+function fillUntilFull(path: string, limit: number): { written: number; error: string } {
+  const block = Buffer.alloc(MiB, 0x5a)
+  let written = 0
+  let fd = -1
+  try {
+    fd = fs.openSync(path, 'w')
+    while (written < limit) {
+      written += fs.writeSync(fd, block)
+    }
+    fs.fsyncSync(fd)
+    return { written, error: '' }
+  } catch (e) {
+    return { written, error: message(e) }
+  } finally {
+    if (fd >= 0) fs.closeSync(fd)
+  }
+}
+
+/**
+ * Fills the package's disk three ways: volume main, the container's own root, a subcontainer's
+ * root, each until ENOSPC (at most 512 MiB, so a missing cap costs the host little). Then waits for
+ * the host to delete `fill-hold` (a file written first: the host's signal that it has looked), and
+ * deletes what it wrote so the results can be written.
+ */
+const fillDisk: Attack = async ({ effects }) => {
+  const LIMIT = 512 * MiB
+  const hold = `${MAIN}/fill-hold`
+  fs.writeFileSync(hold, 'the host deletes this once it has seen the disk full\n')
+  const lines: string[] = []
+  const judge = (what: string, r: { written: number; error: string }) =>
+    /ENOSPC/.test(r.error)
+      ? `fill-disk refused: ${what}: ${r.written >> 20} MiB written, then ${r.error}`
+      : r.error
+        ? `fill-disk error: ${what}: ${r.written >> 20} MiB written, then ${r.error}`
+        : `fill-disk SUCCEEDED: ${what}: ${r.written >> 20} MiB written without ENOSPC`
+  const files = [`${MAIN}/fill`, '/var/fill-root']
+  lines.push(judge('volume main', fillUntilFull(files[0], LIMIT)))
+  lines.push(judge("the container's root", fillUntilFull(files[1], LIMIT)))
+  const sub = await settle(() => rawSubcontainer(effects, 'fill-disk'))
+  if (sub.ok) {
+    const { rootfs, guid } = sub.value as { rootfs: string; guid: string }
+    lines.push(judge("a subcontainer's root", fillUntilFull(`${rootfs}/fill-sub`, LIMIT)))
+    fs.rmSync(`${rootfs}/fill-sub`, { force: true })
+    await destroyQuietly(effects, guid)
+  } else {
+    // the host could not even make its layer: the disk is full
+    lines.push(
+      /No space left|ENOSPC/.test(sub.error)
+        ? `fill-disk refused: a subcontainer's root: ${sub.error}`
+        : `fill-disk error: a subcontainer's root: ${sub.error}`,
+    )
+  }
+  for (let i = 0; i < 600 && fs.existsSync(hold); i++) await sleep(250)
+  for (const f of files) fs.rmSync(f, { force: true })
+  fs.rmSync(hold, { force: true })
+  return { lines }
+}
+
 export const ATTACKS: Record<string, Attack> = {
+  'fill-disk': fillDisk,
   'set-data-version': setDataVersion,
   'get-data-version': getDataVersion,
   'device-node-in-image': deviceNodeInImage,

@@ -89,6 +89,12 @@ final class E2eStartd implements AutoCloseable {
           "sttestc0", Subnet.parse("10.214.2.1/24"), "startos_testc", "startos-testc");
 
   /**
+   * Each install's own disk in the suite's startds (startd --max-volume-size): small, so an attack
+   * that fills it is quick, and every install gets one, so volumes are always on it.
+   */
+  static final long VOLUME_CAP = 64L << 20;
+
+  /**
    * The containers' names of a startd run as a child process ({@link #startProcess}): its own too,
    * because it cannot wait its turn for {@link #TEST_CONTAINERS} as the in-process ones do.
    */
@@ -102,6 +108,7 @@ final class E2eStartd implements AutoCloseable {
    */
   static Config config(Path dataDir) {
     return Config.of(dataDir, "127.0.0.1:0")
+        .withMaxVolumeSize(java.util.Optional.of(VOLUME_CAP))
         .withContainers(TEST_CONTAINERS)
         .withClaimWait(Duration.ofMinutes(10));
   }
@@ -216,7 +223,9 @@ final class E2eStartd implements AutoCloseable {
                 "--nft-table",
                 PROCESS_CONTAINERS.nftTable(),
                 "--cgroup-prefix",
-                PROCESS_CONTAINERS.cgroupPrefix())
+                PROCESS_CONTAINERS.cgroupPrefix(),
+                "--max-volume-size",
+                (VOLUME_CAP >> 20) + "M")
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
             .start();
@@ -261,7 +270,31 @@ final class E2eStartd implements AutoCloseable {
 
   /** The host directory of an installed package's volume. */
   Path volume(String id, String volumeId) {
-    return dataDir.resolve("packages").resolve(id).resolve("volumes").resolve(volumeId);
+    return volume(dataDir, id, volumeId);
+  }
+
+  /**
+   * The host directory of a volume of a package installed by a startd of the suite on {@code
+   * dataDir}: on the package's own disk, which startd mounts while the package is installed (see
+   * {@link #mountKeptDisk} for volumes a soft uninstall kept).
+   */
+  static Path volume(Path dataDir, String id, String volumeId) {
+    return dataDir.resolve("packages").resolve(id).resolve("disk/volumes").resolve(volumeId);
+  }
+
+  /**
+   * Mounts the disk a soft uninstall kept (startd unmounts it while the package is not installed)
+   * where startd mounts it, so the test can read and change the kept volumes; startd unmounts it
+   * again when it takes the package's files in hand, and reuses it when it finds it mounted.
+   */
+  void mountKeptDisk(String id) throws IOException {
+    Path pkg = dataDir.resolve("packages").resolve(id);
+    Path disk = pkg.resolve("disk");
+    assertThat(pkg.resolve("disk.ext4")).as("the disk a soft uninstall kept").isRegularFile();
+    if (!E2eSystem.mountsUnder(pkg).contains(disk.toString())) {
+      E2eSystem.run(
+          "mount", "-o", "loop,nodev,nosuid", pkg.resolve("disk.ext4").toString(), disk.toString());
+    }
   }
 
   /** Packs a package directory with hello-world's busybox image; returns the s9pk. */

@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** What the host really holds, read the way an administrator would: mounts, lxc, links, nft. */
 final class E2eSystem {
@@ -60,6 +66,32 @@ final class E2eSystem {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "";
+    }
+  }
+
+  /** SHA-256 of every regular file under {@code dir} by relative path (symlinks as their text). */
+  static Map<String, String> digests(Path dir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.toList()) {
+        String rel = dir.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          out.put(rel, "-> " + Files.readSymbolicLink(p));
+        } else if (Files.isRegularFile(p)) {
+          out.put(rel, sha256(Files.readAllBytes(p)));
+        } else if (!rel.isEmpty()) {
+          out.put(rel + "/", "dir");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -454,9 +455,54 @@ class HostilePackageE2eTest {
     soft.assertAll();
   }
 
-  /** Last: unbounded, it takes startd's heap with it. */
   @Test
   @Order(19)
+  void fillingItsDiskStopsAtItsCapAndTheUserIsTold() throws Exception {
+    Path foreignVolumes = box.volume(FOREIGN, "main").getParent();
+    Map<String, String> foreignBefore = E2eSystem.digests(foreignVolumes);
+    Path image = box.dataDir().resolve("packages").resolve(ID).resolve("disk.ext4");
+    assertThat(Files.size(image)).as("hostile's disk").isEqualTo(E2eStartd.VOLUME_CAP);
+    long hostFree = Files.getFileStore(box.dataDir()).getUsableSpace();
+    Path hold = volume.resolve("fill-hold");
+    Files.deleteIfExists(hold);
+    request("fill-disk");
+    // the package holds its disk full until the host deletes fill-hold
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!box.run("--format", "json", "notification", "list")
+        .out()
+        .contains("Disk full: " + ID)) {
+      if (System.nanoTime() > deadline) {
+        fail("no notification that hostile's disk is full; hostile's logs:\n" + box.logs(ID, 100));
+      }
+      Thread.sleep(500);
+    }
+    long tookFromHost = hostFree - Files.getFileStore(box.dataDir()).getUsableSpace();
+    long imageBytes =
+        Long.parseLong(E2eSystem.run("stat", "-c", "%b", image.toString()).strip()) * 512;
+    Files.deleteIfExists(hold);
+    List<String> lines = results("fill-disk");
+    SoftAssertions soft = new SoftAssertions();
+    assertRefused(soft, lines);
+    soft.assertThat(lines).hasSize(3);
+    soft.assertThat(imageBytes)
+        .as("bytes hostile's disk image takes on the host when full")
+        .isLessThanOrEqualTo(E2eStartd.VOLUME_CAP);
+    soft.assertThat(tookFromHost)
+        .as("bytes of the host's free space the fill took (other writers on the machine add some)")
+        .isLessThan(E2eStartd.VOLUME_CAP + (128L << 20));
+    soft.assertThat(E2eSystem.digests(foreignVolumes))
+        .as("hello-world's volumes")
+        .isEqualTo(foreignBefore);
+    soft.assertThat(box.logs(ID, 500)).contains("has used all of its 64 MiB disk");
+    soft.assertThat(box.run("--format", "json", "notification", "list").out())
+        .contains("Disk full: " + ID);
+    assertStartdHealthy(soft);
+    soft.assertAll();
+  }
+
+  /** Last: unbounded, it takes startd's heap with it. */
+  @Test
+  @Order(20)
   void consoleLogPointingAtDevZeroDoesNotExhaustStartd() throws Exception {
     List<String> lines = attack("console-log-dev-zero");
     SoftAssertions soft = new SoftAssertions();
@@ -469,7 +515,7 @@ class HostilePackageE2eTest {
   }
 
   @Test
-  @Order(20)
+  @Order(21)
   void nothingOutsideThePackageChangedAndNoSecretLeaked() throws Exception {
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(bait.changes("")).as("every canary").isEmpty();
@@ -498,16 +544,27 @@ class HostilePackageE2eTest {
    * into its volume (some attacks break its console log on purpose).
    */
   private List<String> attack(String name) throws Exception {
+    request(name);
+    return results(name);
+  }
+
+  /** Asks the package for one attack. */
+  private void request(String name) throws IOException {
     Path results = volume.resolve("results");
-    Path done = results.resolve(name + ".done");
-    Path txt = results.resolve(name + ".txt");
-    Files.deleteIfExists(done);
-    Files.deleteIfExists(txt);
+    Files.deleteIfExists(results.resolve(name + ".done"));
+    Files.deleteIfExists(results.resolve(name + ".txt"));
     Path requests = volume.resolve("requests");
     // our own test package: it does not swap these for symlinks
     Path tmp = volume.resolve(".request-" + name);
     Files.writeString(tmp, "");
     Files.move(tmp, requests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Waits for the result lines of the attack {@link #request}ed last. */
+  private List<String> results(String name) throws Exception {
+    Path results = volume.resolve("results");
+    Path done = results.resolve(name + ".done");
+    Path txt = results.resolve(name + ".txt");
     long t0 = System.nanoTime();
     long deadline = t0 + Duration.ofMinutes(10).toNanos();
     while (!Files.exists(done, LinkOption.NOFOLLOW_LINKS)) {

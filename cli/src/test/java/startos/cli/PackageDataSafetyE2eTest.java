@@ -7,16 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -83,7 +78,7 @@ class PackageDataSafetyE2eTest {
     E2eStartd.ok(box.run("package", "start", HELLO));
     box.awaitHealthy(HELLO);
     Files.writeString(box.volume(HELLO, "main").resolve("user-data.txt"), "precious\n");
-    Map<String, String> before = digests(box.volume(HELLO, "main"));
+    Map<String, String> before = E2eSystem.digests(box.volume(HELLO, "main"));
 
     var update = box.run("package", "install", "-s", hello120Broken.toString());
     assertThat(update.exitCode()).as(update.toString()).isNotZero();
@@ -100,7 +95,7 @@ class PackageDataSafetyE2eTest {
     assertThat(E2eStartd.get(box.assignedPort(HELLO)))
         .hasValueSatisfying(page -> assertThat(page).contains("1.0.0"));
     // the rolled-back boot appended to init.log and main rewrote its page; nothing else changed
-    Map<String, String> after = digests(box.volume(HELLO, "main"));
+    Map<String, String> after = E2eSystem.digests(box.volume(HELLO, "main"));
     for (String rewritten : new String[] {"init.log", "www/index.html"}) {
       after.remove(rewritten);
       before.remove(rewritten);
@@ -119,7 +114,7 @@ class PackageDataSafetyE2eTest {
   @Order(2)
   void anUpdateSignedByAnotherDeveloperKeyIsRefusedUnlessTheUserAllowsTheChange() throws Exception {
     box.awaitHealthy(HELLO);
-    Map<String, String> before = digests(box.volume(HELLO, "main"));
+    Map<String, String> before = E2eSystem.digests(box.volume(HELLO, "main"));
     JsonNode entryBefore = box.dump().path("packageData").path(HELLO);
 
     var refused = box.run("package", "install", "-s", hello110ByImpostor.toString());
@@ -134,7 +129,7 @@ class PackageDataSafetyE2eTest {
     assertThat(entry.path("developerKey")).isEqualTo(entryBefore.path("developerKey"));
     assertThat(entry.at("/statusInfo/started").asText())
         .isEqualTo(entryBefore.at("/statusInfo/started").asText());
-    assertThat(digests(box.volume(HELLO, "main"))).isEqualTo(before);
+    assertThat(E2eSystem.digests(box.volume(HELLO, "main"))).isEqualTo(before);
     assertThat(E2eStartd.get(box.assignedPort(HELLO)))
         .hasValueSatisfying(page -> assertThat(page).contains("1.0.0"));
 
@@ -175,16 +170,17 @@ class PackageDataSafetyE2eTest {
     assertThat(uninstall).as("uninstall ended before its uninit was held").isNotDone();
     assertThat(box.dump().at("/packageData/" + SLOW + "/stateInfo/state").asText())
         .isEqualTo("removing");
-    Map<String, String> kept = digests(volume);
+    Map<String, String> kept = E2eSystem.digests(volume);
     box.killStartd();
     assertThat(uninstall.get().exitCode()).isNotZero();
     box.startStartd();
-    assertThat(digests(volume)).isEqualTo(kept);
+    box.mountKeptDisk(SLOW);
+    assertThat(E2eSystem.digests(volume)).isEqualTo(kept);
     assertThat(box.dump().path("packageData").has(SLOW)).isFalse();
     Files.delete(volume.resolve("hold-uninit"));
     Files.delete(volume.resolve("uninit-waiting"));
     Files.delete(volume.resolve("init-go")); // so the reinstalls below wait in their init
-    kept = digests(volume);
+    kept = E2eSystem.digests(volume);
 
     // a reinstall signed by someone else does not get the kept data
     var impostor = box.run("package", "install", "-s", slowInitByImpostor.toString());
@@ -192,14 +188,15 @@ class PackageDataSafetyE2eTest {
     assertThat(impostor.err())
         .contains("signed by developer key " + impostorKey)
         .contains("kept by a soft uninstall");
-    assertThat(digests(volume)).isEqualTo(kept);
+    assertThat(E2eSystem.digests(volume)).isEqualTo(kept);
 
     // a reinstall cancelled in its init
     install = installHeldInInit(slowInit, volume);
     E2eStartd.ok(box.run("package", "cancel-install", SLOW));
     assertThat(install.get().exitCode()).isNotZero();
     assertThat(box.dump().path("packageData").has(SLOW)).isFalse();
-    assertThat(digests(volume)).isEqualTo(kept);
+    box.mountKeptDisk(SLOW);
+    assertThat(E2eSystem.digests(volume)).isEqualTo(kept);
 
     // a reinstall that startd dies in the middle of
     install = installHeldInInit(slowInit, volume);
@@ -207,7 +204,8 @@ class PackageDataSafetyE2eTest {
     assertThat(install.get().exitCode()).isNotZero();
     box.startStartd();
     assertThat(box.dump().path("packageData").has(SLOW)).isFalse();
-    assertThat(digests(volume)).isEqualTo(kept);
+    box.mountKeptDisk(SLOW);
+    assertThat(E2eSystem.digests(volume)).isEqualTo(kept);
 
     // the reinstall that goes through finds the data; after it, a plain uninstall deletes it
     install = installHeldInInit(slowInit, volume);
@@ -229,32 +227,6 @@ class PackageDataSafetyE2eTest {
     await("init held", () -> Files.exists(volume.resolve("init-waiting")) || install.isDone());
     assertThat(install).as("install ended before its init was held").isNotDone();
     return install;
-  }
-
-  /** SHA-256 of every regular file under {@code dir} by relative path (symlinks as their text). */
-  private static Map<String, String> digests(Path dir) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.toList()) {
-        String rel = dir.relativize(p).toString();
-        if (Files.isSymbolicLink(p)) {
-          out.put(rel, "-> " + Files.readSymbolicLink(p));
-        } else if (Files.isRegularFile(p)) {
-          out.put(rel, sha256(Files.readAllBytes(p)));
-        } else if (!rel.isEmpty()) {
-          out.put(rel + "/", "dir");
-        }
-      }
-    }
-    return out;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void await(String what, BooleanSupplier done) throws InterruptedException {

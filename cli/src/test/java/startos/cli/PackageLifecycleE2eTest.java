@@ -120,7 +120,7 @@ class PackageLifecycleE2eTest {
     box.awaitHealthy("hello-world");
     E2eStartd.log("rebuild -> healthy", t0);
     assertThat(E2eStartd.get(box.assignedPort("hello-world"))).isPresent();
-    Path volume = dataDir.resolve("packages/hello-world/volumes/main");
+    Path volume = box.volume("hello-world", "main");
     String initLogBefore = E2eStartd.readIfExists(volume.resolve("init.log"));
     System.out.println("e2e: init.log before the downgrade:\n" + initLogBefore);
     assertThat(initLogBefore).contains("install 1.1.0:0");

@@ -112,7 +112,7 @@ class PackageRecoveryE2eTest {
 
   @Test
   void cancelInstallStopsASideloadInItsInitLeavesNothingAndALaterInstallWorks() throws Exception {
-    Path volume = dataDir.resolve("packages").resolve(ID).resolve("volumes/main");
+    Path volume = E2eStartd.volume(dataDir, ID, "main");
     CompletableFuture<CliRun.Result> install = sideloadUntilInitWaits(volume);
     JsonNode entry = dump().path("packageData").path(ID);
     assertThat(entry.at("/stateInfo/state").asText()).isEqualTo("installing");

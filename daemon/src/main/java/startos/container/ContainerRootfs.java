@@ -63,22 +63,25 @@ final class ContainerRootfs {
     Files.setPosixFilePermissions(settings.stateDir(), traversable);
     Files.setPosixFilePermissions(settings.containersDir(), traversable);
     Files.setPosixFilePermissions(layout.dir(), traversable);
-    // a fresh writable root on every start; the directories themselves (and their owner) stay
-    boolean fresh = !Files.isDirectory(layout.upper()) || !Files.isDirectory(layout.work());
-    deleteContents(layout.upper());
-    deleteContents(layout.work());
+    // a fresh writable root on every start; the directories themselves (and their owner) stay.
+    // They may be on the service's own disk, whose size then caps what the root takes
+    Path upper = spec.writableRoot().map(w -> w.resolve("upper")).orElse(layout.upper());
+    Path work = spec.writableRoot().map(w -> w.resolve("work")).orElse(layout.work());
+    boolean fresh = !Files.isDirectory(upper) || !Files.isDirectory(work);
+    deleteContents(upper);
+    deleteContents(work);
     deleteTree(layout.dir().resolve("images"));
     deleteTree(layout.dir().resolve("binds"));
-    for (Path p : List.of(layout.lower(), layout.upper(), layout.work(), layout.rootfs())) {
+    for (Path p : List.of(layout.lower(), upper, work, layout.rootfs())) {
       Files.createDirectories(p);
     }
     int base = spec.idmapBase().orElse(settings.idmapBase());
     String owner = base + ":" + base;
     // a container that was run under another range before: its overlay dirs must change hands
-    fresh = fresh || (Integer) Files.getAttribute(layout.upper(), "unix:uid") != base;
+    fresh = fresh || (Integer) Files.getAttribute(upper, "unix:uid") != base;
     if (fresh) {
       runner
-          .run("chown", owner, layout.upper().toString(), layout.work().toString())
+          .run("chown", owner, upper.toString(), work.toString())
           .orThrow("cannot hand the overlay of " + spec.id() + " to the mapped root");
     }
     if (base == settings.idmapBase()) {
@@ -123,12 +126,7 @@ final class ContainerRootfs {
             "overlay",
             "-o",
             // nodev,nosuid: no device node or setuid file reaches anyone through a container
-            "nodev,nosuid,lowerdir="
-                + layout.lower()
-                + ",upperdir="
-                + layout.upper()
-                + ",workdir="
-                + layout.work(),
+            "nodev,nosuid,lowerdir=" + layout.lower() + ",upperdir=" + upper + ",workdir=" + work,
             layout.rootfs().toString())
         .orThrow("cannot mount the root overlay of container " + spec.id());
     List<LxcConfigFile.MountEntry> entries = new ArrayList<>();

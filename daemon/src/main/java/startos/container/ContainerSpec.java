@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -24,6 +25,9 @@ import java.util.regex.Pattern;
  * @param idmapBase first host uid/gid of the container's own id range (its root); empty: the
  *     backend's default ({@code LxcSettings.idmapBase}). The root image stays owned by the default
  *     range and is shown to the container through an idmapped mount.
+ * @param writableRoot a host directory for the upper and work directories of the container's root
+ *     overlay (on the service's own disk, so its size caps what the root takes); empty: in the
+ *     backend's state directory
  */
 public record ContainerSpec(
     String id,
@@ -32,7 +36,8 @@ public record ContainerSpec(
     List<ContainerMount> mounts,
     Limits limits,
     Map<String, String> env,
-    OptionalInt idmapBase) {
+    OptionalInt idmapBase,
+    Optional<Path> writableRoot) {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern INIT_ARG = Pattern.compile("[^\\s\"'\\\\]+");
@@ -78,6 +83,13 @@ public record ContainerSpec(
     if (idmapBase.isPresent() && idmapBase.getAsInt() < 1) {
       throw new ContainerException("the id range of " + id + " must start above 0");
     }
+    Objects.requireNonNull(writableRoot, "writableRoot");
+    writableRoot.ifPresent(w -> {
+      if (!w.isAbsolute()) {
+        throw new ContainerException(
+            "the writable root of " + id + " must be an absolute path, got '" + w + "'");
+      }
+    });
   }
 
   public ContainerSpec(
@@ -87,12 +99,19 @@ public record ContainerSpec(
       List<ContainerMount> mounts,
       Limits limits,
       Map<String, String> env) {
-    this(id, rootfsImage, init, mounts, limits, env, OptionalInt.empty());
+    this(id, rootfsImage, init, mounts, limits, env, OptionalInt.empty(), Optional.empty());
   }
 
   /** Runs the container's ids 0-65535 as host ids {@code base}... */
   public ContainerSpec withIdmapBase(int base) {
-    return new ContainerSpec(id, rootfsImage, init, mounts, limits, env, OptionalInt.of(base));
+    return new ContainerSpec(
+        id, rootfsImage, init, mounts, limits, env, OptionalInt.of(base), writableRoot);
+  }
+
+  /** Keeps the root overlay's upper and work directories in {@code dir}. */
+  public ContainerSpec withWritableRoot(Path dir) {
+    return new ContainerSpec(
+        id, rootfsImage, init, mounts, limits, env, idmapBase, Optional.of(dir));
   }
 
   /** A container with no mounts, no limits and no environment. */
@@ -103,17 +122,18 @@ public record ContainerSpec(
   public ContainerSpec withMount(ContainerMount mount) {
     List<ContainerMount> more = new ArrayList<>(mounts);
     more.add(mount);
-    return new ContainerSpec(id, rootfsImage, init, more, limits, env, idmapBase);
+    return new ContainerSpec(id, rootfsImage, init, more, limits, env, idmapBase, writableRoot);
   }
 
   public ContainerSpec withLimits(Limits newLimits) {
-    return new ContainerSpec(id, rootfsImage, init, mounts, newLimits, env, idmapBase);
+    return new ContainerSpec(
+        id, rootfsImage, init, mounts, newLimits, env, idmapBase, writableRoot);
   }
 
   public ContainerSpec withEnv(String key, String value) {
     Map<String, String> more = new LinkedHashMap<>(env);
     more.put(key, value);
-    return new ContainerSpec(id, rootfsImage, init, mounts, limits, more, idmapBase);
+    return new ContainerSpec(id, rootfsImage, init, mounts, limits, more, idmapBase, writableRoot);
   }
 
   /** Rejects ids that could not name a container, a directory and a cgroup safely. */

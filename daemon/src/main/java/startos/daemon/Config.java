@@ -24,6 +24,8 @@ import startos.container.HostNamespace;
  *     refuses to start (zero in production; the suite's daemons take turns)
  * @param maxSideloadSize the largest .s9pk a sideload may upload, in bytes (0: no cap); empty keeps
  *     {@code ServiceSettings.DEFAULT_MAX_SIDELOAD}
+ * @param maxVolumeSize the size of each new install's own disk, in bytes (0: plain directories,
+ *     uncapped); empty keeps {@code ServiceSettings.DEFAULT_MAX_VOLUME}
  */
 public record Config(
     Path dataDir,
@@ -35,10 +37,12 @@ public record Config(
     Optional<Long> serviceMemoryLimit,
     HostNamespace containers,
     Duration claimWait,
-    Optional<Long> maxSideloadSize) {
+    Optional<Long> maxSideloadSize,
+    Optional<Long> maxVolumeSize) {
   public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/startos");
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
   static final long MIN_SERVICE_MEMORY = 64L << 20;
+  static final long MIN_VOLUME_SIZE = 16L << 20;
 
   public Config {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -50,6 +54,14 @@ public record Config(
     Objects.requireNonNull(containers, "containers");
     Objects.requireNonNull(claimWait, "claimWait");
     Objects.requireNonNull(maxSideloadSize, "maxSideloadSize");
+    Objects.requireNonNull(maxVolumeSize, "maxVolumeSize");
+    if (maxVolumeSize.isPresent()
+        && maxVolumeSize.get() != 0
+        && maxVolumeSize.get() < MIN_VOLUME_SIZE) {
+      throw new ConfigException(
+          "a volume size cap of %d bytes is too small for a package's disk (at least 16M, or none)"
+              .formatted(maxVolumeSize.get()));
+    }
     if (serviceMemoryLimit.isPresent()
         && serviceMemoryLimit.get() != 0
         && serviceMemoryLimit.get() < MIN_SERVICE_MEMORY) {
@@ -78,6 +90,7 @@ public record Config(
         Optional.empty(),
         HostNamespace.DEFAULT,
         Duration.ZERO,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -92,7 +105,8 @@ public record Config(
         serviceMemoryLimit,
         containers,
         claimWait,
-        maxSideloadSize);
+        maxSideloadSize,
+        maxVolumeSize);
   }
 
   public Config withContinuationTtl(Duration ttl) {
@@ -106,7 +120,8 @@ public record Config(
         serviceMemoryLimit,
         containers,
         claimWait,
-        maxSideloadSize);
+        maxSideloadSize,
+        maxVolumeSize);
   }
 
   public Config withWebRoot(Optional<Path> root) {
@@ -120,7 +135,8 @@ public record Config(
         serviceMemoryLimit,
         containers,
         claimWait,
-        maxSideloadSize);
+        maxSideloadSize,
+        maxVolumeSize);
   }
 
   public Config withRuntimeImage(Optional<Path> image) {
@@ -134,7 +150,8 @@ public record Config(
         serviceMemoryLimit,
         containers,
         claimWait,
-        maxSideloadSize);
+        maxSideloadSize,
+        maxVolumeSize);
   }
 
   public Config withMaxSideloadSize(Optional<Long> bytes) {
@@ -148,6 +165,22 @@ public record Config(
         serviceMemoryLimit,
         containers,
         claimWait,
+        bytes,
+        maxVolumeSize);
+  }
+
+  public Config withMaxVolumeSize(Optional<Long> bytes) {
+    return new Config(
+        dataDir,
+        host,
+        port,
+        webRoot,
+        continuationTtl,
+        runtimeImage,
+        serviceMemoryLimit,
+        containers,
+        claimWait,
+        maxSideloadSize,
         bytes);
   }
 
@@ -162,7 +195,8 @@ public record Config(
         bytes,
         containers,
         claimWait,
-        maxSideloadSize);
+        maxSideloadSize,
+        maxVolumeSize);
   }
 
   public Config withContainers(HostNamespace ns) {
@@ -176,7 +210,8 @@ public record Config(
         serviceMemoryLimit,
         ns,
         claimWait,
-        maxSideloadSize);
+        maxSideloadSize,
+        maxVolumeSize);
   }
 
   public Config withClaimWait(Duration wait) {
@@ -190,7 +225,8 @@ public record Config(
         serviceMemoryLimit,
         containers,
         wait,
-        maxSideloadSize);
+        maxSideloadSize,
+        maxVolumeSize);
   }
 
   /**

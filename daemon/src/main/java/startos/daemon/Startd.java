@@ -245,8 +245,11 @@ public final class Startd implements AutoCloseable {
         ServiceSettings.defaults(dataDir, image).withOsIp(lxc.subnet().gateway().getHostAddress());
     ServiceSettings memory =
         config.serviceMemoryLimit().map(defaults::withMemoryLimitBytes).orElse(defaults);
-    ServiceSettings settings =
+    ServiceSettings sideload =
         config.maxSideloadSize().map(memory::withMaxSideloadBytes).orElse(memory);
+    ServiceSettings settings =
+        sideload.withMaxVolumeBytes(
+            config.maxVolumeSize().orElse(ServiceSettings.DEFAULT_MAX_VOLUME));
     return new ServiceManager(
         db, backend, new CertStore(db), notifications, continuations, settings);
   }

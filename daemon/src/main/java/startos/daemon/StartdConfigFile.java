@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * The optional config file: a JSON object or {@code key = value} lines ({@code #} comments). Keys:
  * {@code data-dir}, {@code listen}, {@code web-root}, {@code runtime-image}, {@code
- * service-memory-limit}, {@code max-sideload-size}, {@code bridge}, {@code subnet}, {@code
- * nft-table}, {@code cgroup-prefix}. Unknown keys are an error, so typos show.
+ * service-memory-limit}, {@code max-sideload-size}, {@code max-volume-size}, {@code bridge}, {@code
+ * subnet}, {@code nft-table}, {@code cgroup-prefix}. Unknown keys are an error, so typos show.
  */
 final class StartdConfigFile {
   static final Set<String> KEYS =
@@ -26,6 +26,7 @@ final class StartdConfigFile {
           "runtime-image",
           "service-memory-limit",
           "max-sideload-size",
+          "max-volume-size",
           "bridge",
           "subnet",
           "nft-table",
@@ -46,7 +47,7 @@ final class StartdConfigFile {
       if (!KEYS.contains(key)) {
         throw new ConfigException(
             ("config file %s: unknown key '%s' (known: data-dir, listen, web-root, runtime-image,"
-                    + " service-memory-limit, max-sideload-size, bridge, subnet, nft-table,"
+                    + " service-memory-limit, max-sideload-size, max-volume-size, bridge, subnet, nft-table,"
                     + " cgroup-prefix)")
                 .formatted(file, key));
       }

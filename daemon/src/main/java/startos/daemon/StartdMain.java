@@ -62,6 +62,15 @@ public final class StartdMain implements Callable<Integer> {
   String maxSideloadSize;
 
   @Option(
+      names = "--max-volume-size",
+      paramLabel = "SIZE",
+      description =
+          "Size of the disk each new install gets for its volumes and its containers' files, e.g."
+              + " 64G, or none for plain directories without a cap (default: 64G, a sparse image:"
+              + " it takes on the host only what the package writes).")
+  String maxVolumeSize;
+
+  @Option(
       names = "--bridge",
       paramLabel = "NAME",
       description = "Bridge of the containers (default: startbr0).")
@@ -92,7 +101,7 @@ public final class StartdMain implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Config file: JSON or 'key = value' lines (data-dir, listen, web-root, runtime-image,"
-              + " service-memory-limit, max-sideload-size, bridge, subnet, nft-table,"
+              + " service-memory-limit, max-sideload-size, max-volume-size, bridge, subnet, nft-table,"
               + " cgroup-prefix).")
   Path configFile;
 
@@ -156,11 +165,15 @@ public final class StartdMain implements Callable<Integer> {
         Optional.ofNullable(
                 maxSideloadSize != null ? maxSideloadSize : file.get("max-sideload-size"))
             .map(t -> Config.parseSize(t, "max-sideload-size"));
+    Optional<Long> volume =
+        Optional.ofNullable(maxVolumeSize != null ? maxVolumeSize : file.get("max-volume-size"))
+            .map(t -> Config.parseSize(t, "max-volume-size"));
     return Config.of(dir, address)
         .withWebRoot(web)
         .withRuntimeImage(image)
         .withServiceMemoryLimit(memory)
         .withMaxSideloadSize(sideload)
+        .withMaxVolumeSize(volume)
         .withContainers(namespace(file));
   }
 

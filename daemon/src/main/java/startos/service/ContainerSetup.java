@@ -52,6 +52,8 @@ final class ContainerSetup {
   /** The container runtime's own output and the package's, captured in the log. */
   void prepareHostDirs() {
     try {
+      // first: everything below that the package may write goes onto its own disk, if it has one
+      PackageDisk.mount(layout, id);
       Files.createDirectories(layout.rpc());
       Files.deleteIfExists(layout.rpc().resolve("service.sock"));
       Files.deleteIfExists(layout.rpc().resolve("host.sock"));
@@ -142,7 +144,9 @@ final class ContainerSetup {
     env.put("STARTOS_LOG_LEVEL", "info");
     env.put("STARTOS_SHUTDOWN_GRACE_MS", Long.toString(settings.stopTimeout().toMillis()));
     // the image's start-runtime launcher picks node's memory-lean flags (container-runtime/README)
-    return new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, limits(), env)
-        .withIdmapBase(settings.rootUid(id));
+    ContainerSpec spec =
+        new ContainerSpec(id, settings.runtimeImage(), List.of(INIT), mounts, limits(), env)
+            .withIdmapBase(settings.rootUid(id));
+    return layout.containerRoot().map(spec::withWritableRoot).orElse(spec);
   }
 }

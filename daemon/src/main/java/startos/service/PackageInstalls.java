@@ -545,7 +545,18 @@ final class PackageInstalls {
     }
   }
 
+  /**
+   * The package's disk and its volumes. A new install gets a disk of {@link
+   * ServiceSettings#maxVolumeBytes}; an install from before per-package disks (its volumes a plain
+   * directory, maybe kept by a soft uninstall) keeps its directories, uncapped, until it is
+   * uninstalled for good.
+   */
   private void createVolumes(PackageLayout layout, VerifiedPackage pkg) {
+    boolean legacy = Files.isDirectory(layout.dir().resolve("volumes"), LinkOption.NOFOLLOW_LINKS);
+    if (!PackageDisk.exists(layout) && !legacy && settings.maxVolumeBytes() > 0) {
+      PackageDisk.create(layout, pkg.id(), settings.maxVolumeBytes());
+    }
+    PackageDisk.mount(layout, pkg.id());
     try {
       Files.createDirectories(layout.volumes());
       int root = settings.rootUid(pkg.id());
@@ -697,7 +708,7 @@ final class PackageInstalls {
     } else if (Files.isDirectory(layout.dir())) {
       try (var children = Files.list(layout.dir())) {
         for (Path child : children.toList()) {
-          if (!child.equals(layout.volumes())) {
+          if (!layout.kept().contains(child)) {
             PackageLayout.deleteTree(child);
           }
         }

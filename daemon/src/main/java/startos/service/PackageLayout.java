@@ -1,6 +1,8 @@
 package startos.service;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import startos.hostfs.SafeTree;
 import startos.install.UnpackTarget;
 import startos.s9pk.manifest.Manifest;
@@ -57,21 +59,52 @@ public record PackageLayout(Path dir) implements UnpackTarget {
     return dir.resolve("image-meta");
   }
 
+  /**
+   * The package's own disk image ({@link PackageDisk}): its size caps everything the package can
+   * write on the host.
+   */
+  public Path diskImage() {
+    return dir.resolve("disk.ext4");
+  }
+
+  /** Where {@link #diskImage} is mounted. */
+  public Path disk() {
+    return dir.resolve("disk");
+  }
+
+  /**
+   * Where the directories the package can write live: on its own disk when it has one, else (an
+   * install from before per-package disks) in the package directory on the host's disk.
+   */
+  Path writable() {
+    return PackageDisk.exists(this) ? disk() : dir;
+  }
+
+  /** The container's writable root (overlay upper and work) when the package has its own disk. */
+  Optional<Path> containerRoot() {
+    return PackageDisk.exists(this) ? Optional.of(disk().resolve("root")) : Optional.empty();
+  }
+
   public Path volumes() {
-    return dir.resolve("volumes");
+    return writable().resolve("volumes");
   }
 
   public Path rpc() {
-    return dir.resolve("rpc");
+    return writable().resolve("rpc");
   }
 
   public Path subcontainers() {
-    return dir.resolve("subcontainers");
+    return writable().resolve("subcontainers");
   }
 
   /** Upper and work dirs of subcontainer overlays. */
   public Path layers() {
-    return dir.resolve("layers");
+    return writable().resolve("layers");
+  }
+
+  /** What an {@code uninstall --soft} keeps: the volumes, as a directory or on the disk. */
+  List<Path> kept() {
+    return List.of(dir.resolve("volumes"), diskImage(), disk());
   }
 
   /** The init wrapper that sends the runtime's output to the console file. */

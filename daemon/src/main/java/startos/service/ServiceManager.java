@@ -50,6 +50,7 @@ public final class ServiceManager implements AutoCloseable {
   private final String bootId = ServiceLog.systemBootId();
   private final ServiceTables tables = ServiceTables.empty();
   private final PackageInstalls installs;
+  private final DiskWatch disks;
   private final Subscription changes;
   private final Thread watcher;
   private volatile boolean closed;
@@ -77,6 +78,7 @@ public final class ServiceManager implements AutoCloseable {
             notifications,
             tables,
             this::service);
+    this.disks = new DiskWatch(settings, notifications, this::log);
     this.changes = db.subscribe("/public");
     this.watcher = Thread.ofVirtual().name("effect-watches").start(this::watchLoop);
   }
@@ -131,6 +133,12 @@ public final class ServiceManager implements AutoCloseable {
               .path("main")
               .asText()
               .matches("running|restarting");
+      try {
+        // before any container starts: a dependent may mount this package's volumes at once
+        PackageDisk.mount(settings.layout(id), id);
+      } catch (RuntimeException ex) {
+        LOG.warn("cannot mount the disk of {}: {}", id, ex.getMessage());
+      }
       Service s = service(id);
       boots.add(
           Thread.ofVirtual()
@@ -251,8 +259,13 @@ public final class ServiceManager implements AutoCloseable {
 
   private void watchLoop() {
     long lastCheck = System.nanoTime();
+    long lastDiskCheck = System.nanoTime();
     while (!closed) {
       try {
+        if (System.nanoTime() - lastDiskCheck > OUTSIDE_RECHECK.toNanos()) {
+          lastDiskCheck = System.nanoTime();
+          disks.check(tables.services());
+        }
         boolean changed = changes.poll(Duration.ofSeconds(1)).isPresent();
         while (changed && changes.poll(Duration.ZERO).isPresent()) {
           // coalesce a burst of revisions into one recheck
@@ -290,6 +303,19 @@ public final class ServiceManager implements AutoCloseable {
         break;
       }
     }
+    // after every container: nothing of a package (nor a dependent's bind) uses its disk now
+    for (String id : tables.services().keySet()) {
+      try {
+        PackageDisk.unmount(settings.layout(id));
+      } catch (RuntimeException e) {
+        LOG.warn("cannot unmount the disk of {}: {}", id, e.getMessage());
+      }
+    }
     tables.logs().values().forEach(ServiceLog::close);
+  }
+
+  /** Checks {@code id}'s disk now, as the watch loop does every few seconds (tests). */
+  boolean checkDisk(String id) {
+    return disks.check(id);
   }
 }

@@ -24,6 +24,9 @@ import startos.container.IdRanges;
  *     memory.limit_in_bytes}); 0 leaves memory uncapped
  * @param idRanges each package's own host id range
  * @param maxSideloadBytes the largest .s9pk a sideload may upload; 0 for no cap
+ * @param maxVolumeBytes the size of the disk image each new install gets for everything it writes
+ *     (volumes, subcontainer layers, its container's writable root); 0 for plain directories on the
+ *     host's disk, uncapped
  */
 public record ServiceSettings(
     Path dataDir,
@@ -35,12 +38,22 @@ public record ServiceSettings(
     Duration initTimeout,
     long memoryLimitBytes,
     IdRanges idRanges,
-    long maxSideloadBytes) {
+    long maxSideloadBytes,
+    long maxVolumeBytes) {
   /**
    * The largest upload a sideload takes by default: real packages stay far below (their images are
    * compressed squashfs), and it stops one upload from filling the disk startd's data is on.
    */
   public static final long DEFAULT_MAX_SIDELOAD = 8L << 30;
+
+  /**
+   * The disk each package gets by default: a sparse image, so it takes on the host only what the
+   * package writes (plus about 70 MiB of ext4 metadata); large enough for most services' data.
+   */
+  public static final long DEFAULT_MAX_VOLUME = 64L << 30;
+
+  /** Below this an ext4 image has no room for a journal and a package's files. */
+  public static final long MIN_MAX_VOLUME = 16L << 20;
 
   /** What the host keeps for itself at least: startd, the kernel, caches. */
   static final long MIN_HOST_RESERVE = 512L << 20;
@@ -67,11 +80,19 @@ public record ServiceSettings(
               + memoryLimitBytes
               + " bytes is too small to run the container runtime (at least 64 MiB, or 0 for none)");
     }
+    if (maxVolumeBytes != 0 && maxVolumeBytes < MIN_MAX_VOLUME) {
+      throw new IllegalArgumentException(
+          "a volume size cap of "
+              + maxVolumeBytes
+              + " bytes is too small for a package's disk (at least 16 MiB, or 0 for none)");
+    }
   }
 
   /**
    * Defaults: this JVM's arch, 10.209.0.1 (LxcSettings.defaults), uid 100000, 30 s, 10 min, and a
-   * memory cap of the machine's RAM minus a reserve for the host ({@link #defaultMemoryLimit}).
+   * memory cap of the machine's RAM minus a reserve for the host ({@link #defaultMemoryLimit}), and
+   * volumes in plain directories (startd gives each install its own disk: {@link
+   * #withMaxVolumeBytes}).
    */
   public static ServiceSettings defaults(Path dataDir, Path runtimeImage) {
     return new ServiceSettings(
@@ -84,7 +105,8 @@ public record ServiceSettings(
         Duration.ofMinutes(10),
         defaultMemoryLimit(hostMemoryBytes()),
         IdRanges.open(dataDir.resolve("id-ranges.properties"), IdRanges.DEFAULT_BASE, 100_000),
-        DEFAULT_MAX_SIDELOAD);
+        DEFAULT_MAX_SIDELOAD,
+        0);
   }
 
   /**
@@ -107,7 +129,8 @@ public record ServiceSettings(
         initTimeout,
         memoryLimitBytes,
         idRanges,
-        maxSideloadBytes);
+        maxSideloadBytes,
+        maxVolumeBytes);
   }
 
   public ServiceSettings withStopTimeout(Duration timeout) {
@@ -121,7 +144,8 @@ public record ServiceSettings(
         initTimeout,
         memoryLimitBytes,
         idRanges,
-        maxSideloadBytes);
+        maxSideloadBytes,
+        maxVolumeBytes);
   }
 
   public ServiceSettings withMaxSideloadBytes(long bytes) {
@@ -138,6 +162,23 @@ public record ServiceSettings(
         initTimeout,
         memoryLimitBytes,
         idRanges,
+        bytes,
+        maxVolumeBytes);
+  }
+
+  /** Each new install's disk size ({@link #maxVolumeBytes}); 0 keeps plain directories. */
+  public ServiceSettings withMaxVolumeBytes(long bytes) {
+    return new ServiceSettings(
+        dataDir,
+        runtimeImage,
+        arch,
+        osIp,
+        containerRootUid,
+        stopTimeout,
+        initTimeout,
+        memoryLimitBytes,
+        idRanges,
+        maxSideloadBytes,
         bytes);
   }
 
@@ -152,7 +193,8 @@ public record ServiceSettings(
         initTimeout,
         bytes,
         idRanges,
-        maxSideloadBytes);
+        maxSideloadBytes,
+        maxVolumeBytes);
   }
 
   /**

@@ -67,7 +67,19 @@ final class Subcontainers {
       HostCommands.run(
           "prepare subcontainer " + guid, "chown", owner, upper.toString(), work.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare subcontainer " + guid + " of " + id, e);
+      // typically its own disk is full: the package hears why, as for its own writes
+      throw new RpcException(
+          ErrorKind.FILESYSTEM,
+          "cannot prepare subcontainer "
+              + name.orElse(guid)
+              + " of "
+              + id
+              + ": "
+              + e.getMessage()
+              + (PackageDisk.usage(layout).filter(PackageDisk.Usage::full).isPresent()
+                  ? " (its disk is full)"
+                  : ""),
+          e);
     }
     HostCommands.run(
         what,
