@@ -122,7 +122,7 @@ final class PackageDisk {
       return;
     }
     Path at = layout.disk();
-    if (HostMounts.isMountPoint(at)) {
+    if (PackageMounts.isMountPoint(at)) {
       return;
     }
     try {
@@ -151,11 +151,11 @@ final class PackageDisk {
    */
   static void unmount(PackageLayout layout) {
     Path at = layout.disk();
-    if (!HostMounts.isMountPoint(at)) {
+    if (!PackageMounts.isMountPoint(at)) {
       return;
     }
-    HostMounts.unmountAll(at);
-    if (HostMounts.isMountPoint(at)) {
+    PackageMounts.unmountAll(at);
+    if (PackageMounts.isMountPoint(at)) {
       HostCommands.run("detach the disk at " + at, "umount", "-l", at.toString());
     }
   }
@@ -163,7 +163,7 @@ final class PackageDisk {
   /** Size and free bytes of the mounted disk; empty when it is not mounted. */
   static Optional<Usage> usage(PackageLayout layout) {
     Path at = layout.disk();
-    if (!exists(layout) || !HostMounts.isMountPoint(at)) {
+    if (!exists(layout) || !PackageMounts.isMountPoint(at)) {
       return Optional.empty();
     }
     try {

@@ -122,7 +122,7 @@ class PackageDiskIntegrationTest {
     assertThat(w.exitCode()).as(w.toString()).isZero();
     rig.manager().uninstall(ID, true, false);
     assertThat(Files.isRegularFile(layout.diskImage())).as("the kept disk").isTrue();
-    assertThat(HostMounts.under(rig.dataDir())).as("mounts left").isEmpty();
+    assertThat(PackageMounts.under(rig.dataDir())).as("mounts left").isEmpty();
     assertThat(loopsOf(layout.diskImage())).as("loop devices left on the kept disk").isBlank();
 
     rig.manager().install(TestPackages.build(TestPackages.Variant.v1()));
@@ -162,7 +162,7 @@ class PackageDiskIntegrationTest {
     assertThat(Files.isRegularFile(layout.diskImage())).as("a fresh install's disk").isTrue();
     rig.manager().uninstall(ID, false, false);
     assertThat(Files.exists(layout.dir())).isFalse();
-    assertThat(HostMounts.under(rig.dataDir())).isEmpty();
+    assertThat(PackageMounts.under(rig.dataDir())).isEmpty();
     List<String> loops =
         HostCommands.run("losetup", "losetup", "-a")
             .lines()

@@ -33,7 +33,7 @@ class PackageDiskTest {
 
   @AfterEach
   void tearDown() {
-    HostMounts.unmountAll(work);
+    PackageMounts.unmountAll(work);
     PackageLayout.deleteTree(work);
   }
 
@@ -50,7 +50,7 @@ class PackageDiskTest {
     PackageDisk.mount(layout, "disk-test"); // a second boot finds it mounted
     List<String> options = mountOptions(layout.disk());
     assertThat(options).contains("nodev", "nosuid");
-    assertThat(HostMounts.under(work)).containsExactly(layout.disk());
+    assertThat(PackageMounts.under(work)).containsExactly(layout.disk());
     assertThat(PackageDisk.usage(layout)).hasValueSatisfying(u -> assertThat(u.full()).isFalse());
   }
 
@@ -93,7 +93,7 @@ class PackageDiskTest {
     PackageDisk.mount(layout, "disk-test");
     assertThat(loopsOf(layout.diskImage())).isNotBlank();
     PackageDisk.unmount(layout);
-    assertThat(HostMounts.isMountPoint(layout.disk())).isFalse();
+    assertThat(PackageMounts.isMountPoint(layout.disk())).isFalse();
     assertThat(loopsOf(layout.diskImage())).as("loop devices on the image").isBlank();
     assertThat(PackageDisk.usage(layout)).isEmpty();
   }
