@@ -478,6 +478,22 @@ final class E2eStartd implements AutoCloseable {
         .strip();
   }
 
+  /** The host pid of the node process in the package's container (startd's cgroup names). */
+  static long nodePid(String id) throws IOException {
+    Path procs = Path.of("/sys/fs/cgroup/pids", TEST_CONTAINERS.cgroupPrefix() + ".payload." + id);
+    try (Stream<Path> files = Files.walk(procs)) {
+      for (Path p : files.filter(f -> f.endsWith("cgroup.procs")).toList()) {
+        for (String line : Files.readAllLines(p)) {
+          Path comm = Path.of("/proc", line.strip(), "comm");
+          if (Files.exists(comm) && Files.readString(comm).strip().equals("node")) {
+            return Long.parseLong(line.strip());
+          }
+        }
+      }
+    }
+    return fail("no node process in " + procs);
+  }
+
   String url() {
     return asProcess ? childUrl : startd.url().toString();
   }

@@ -157,7 +157,7 @@ class PackageRecoveryE2eTest {
     ok(run("package", "install", "-s", hello.toString()));
     ok(run("package", "start", "hello-world"));
     awaitHealthy();
-    long node = nodePid("hello-world");
+    long node = E2eStartd.nodePid("hello-world");
     long t0 = System.nanoTime();
     assertThat(ProcessHandle.of(node).map(ProcessHandle::destroyForcibly)).contains(true);
     boolean sawError = false;
@@ -181,7 +181,7 @@ class PackageRecoveryE2eTest {
     System.out.printf(
         "e2e: hello-world's node killed -> healthy again in %d ms%n",
         (System.nanoTime() - t0) / 1_000_000);
-    assertThat(nodePid("hello-world")).isNotEqualTo(node);
+    assertThat(E2eStartd.nodePid("hello-world")).isNotEqualTo(node);
     int port =
         dump()
             .at("/packageData/hello-world/hosts")
@@ -221,23 +221,6 @@ class PackageRecoveryE2eTest {
             return false;
           }
         });
-  }
-
-  /** The host pid of the node process in the package's container (startd's cgroup names). */
-  private static long nodePid(String id) throws IOException {
-    Path procs =
-        Path.of("/sys/fs/cgroup/pids", E2eStartd.TEST_CONTAINERS.cgroupPrefix() + ".payload." + id);
-    try (Stream<Path> files = Files.walk(procs)) {
-      for (Path p : files.filter(f -> f.endsWith("cgroup.procs")).toList()) {
-        for (String line : Files.readAllLines(p)) {
-          Path comm = Path.of("/proc", line.strip(), "comm");
-          if (Files.exists(comm) && Files.readString(comm).strip().equals("node")) {
-            return Long.parseLong(line.strip());
-          }
-        }
-      }
-    }
-    return fail("no node process in " + procs);
   }
 
   private CompletableFuture<CliRun.Result> sideloadUntilInitWaits(Path volume) throws Exception {

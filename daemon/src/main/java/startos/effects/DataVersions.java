@@ -20,17 +20,17 @@ import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
 /**
- * The data version a package records for its migrations ({@code set-data-version}), kept where
- * StartOS keeps it: {@code /public/packageData/<id>/dataVersion}. Never a file the package can
- * reach: a symlink planted there would let the host read or write any file as root.
+ * The data version a package records for its migrations ({@code set-data-version}), kept in the
+ * private database ({@code /private/dataVersions/<id>}): StartOS keeps it out of the public entry
+ * too (a file beside the volumes). Never a file the package can reach: a symlink planted there
+ * would let the host read or write any file as root.
  *
  * <p>Earlier versions kept it in {@code volumes/.version}; such a file is adopted once, while the
- * entry has no {@code dataVersion} yet, without following anything the package controls.
+ * database has no data version of the package yet, without following anything the package controls.
  * Thread-safe.
  */
 final class DataVersions {
   private static final Logger LOG = LoggerFactory.getLogger(DataVersions.class);
-  static final String FIELD = "dataVersion";
   static final String LEGACY_FILE = ".version";
 
   /** A data version is an exver string; anything longer was not written by us. */
@@ -49,27 +49,27 @@ final class DataVersions {
   }
 
   Optional<String> read(String packageId) {
-    JsonNode entry =
-        db.get(PackageData.pointer(packageId))
-            .orElseThrow(() ->
-                new RpcException(
-                    ErrorKind.NOT_FOUND, "package " + packageId + " is not installed"));
-    if (!entry.has(FIELD)) {
+    if (db.get(PackageData.pointer(packageId)).isEmpty()) {
+      throw new RpcException(ErrorKind.NOT_FOUND, "package " + packageId + " is not installed");
+    }
+    Optional<JsonNode> recorded = db.get(EntryShape.DATA_VERSIONS + "/" + packageId);
+    if (recorded.isEmpty()) {
       Optional<String> legacy = adoptLegacy(packageId);
       write(packageId, legacy);
       return legacy;
     }
-    JsonNode v = entry.get(FIELD);
+    JsonNode v = recorded.get();
     return v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
   }
 
   void write(String packageId, Optional<String> version) {
     db.mutate(root -> {
-      ObjectNode entry = PackageData.require(root, packageId);
+      PackageData.require(root, packageId);
+      ObjectNode versions = EntryShape.dataVersions(root);
       if (version.isPresent()) {
-        entry.put(FIELD, version.get());
+        versions.put(packageId, version.get());
       } else {
-        entry.putNull(FIELD);
+        versions.putNull(packageId);
       }
       return null;
     });

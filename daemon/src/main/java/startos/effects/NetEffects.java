@@ -104,10 +104,11 @@ final class NetEffects {
     int preferred = p.preferredExternalPort();
     JsonNode addSsl = p.addSsl().orElse(NODES.nullNode());
     JsonNode secure = p.secure().orElse(NODES.nullNode());
+    // stored as StartOS reads them: its fields only (the SDK sends more)
     ObjectNode options = NODES.objectNode();
     options.put("preferredExternalPort", preferred);
-    options.set("addSsl", addSsl.deepCopy());
-    options.set("secure", secure.deepCopy());
+    options.set("addSsl", addSsl.isNull() ? NODES.nullNode() : EntryShape.addSsl(addSsl));
+    options.set("secure", secure.isNull() ? NODES.nullNode() : EntryShape.secure(secure));
     List<ForwardChange> changes = new ArrayList<>();
     // read before taking the database lock: /proc is the host's, the moment of asking is enough
     // because HostNetwork checks again when it installs the forward
@@ -157,11 +158,7 @@ final class NetEffects {
       binding.put("enabled", true);
       binding.set("options", options);
       binding.set("net", net);
-      ObjectNode addresses = binding.putObject("addresses");
-      addresses.putArray("enabled");
-      addresses.putArray("disabled");
-      addresses.putObject("guaAccess");
-      addresses.putArray("available");
+      binding.set("addresses", EntryShape.addresses());
       binding.set(
           "interfaces", old == null ? NODES.objectNode() : old.path("interfaces").deepCopy());
       bindings.set(Integer.toString(internal), binding);

@@ -45,6 +45,13 @@ final class NetParams {
       if (addSsl.isPresent() && !addSsl.get().isObject()) {
         throw ProtocolException.invalidParams("parameter 'addSsl' must be an object or null");
       }
+      // required in StartOS's AddSslOptions: a binding without it is refused there too
+      addSsl.ifPresent(ssl -> {
+        JsonNode v = ssl.path("preferredExternalPort");
+        port(
+            v.canConvertToInt() ? Integer.valueOf(v.asInt()) : null,
+            "addSsl.preferredExternalPort");
+      });
       if (secure.isPresent() && !secure.get().isObject()) {
         throw ProtocolException.invalidParams("parameter 'secure' must be an object or null");
       }

@@ -17,6 +17,8 @@ import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import startos.effects.EffectsJson;
+import startos.effects.EntryShape;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 import startos.s9pk.manifest.Manifest;
@@ -112,7 +114,8 @@ public final class Installer {
       manifest.validateFor(arch, archive);
       String imageArch = arch;
       ObjectNode json =
-          (ObjectNode) startos.effects.EffectsJson.MAPPER.readTree(archive.read("manifest.json"));
+          EntryShape.dbManifest(
+              (ObjectNode) EffectsJson.MAPPER.readTree(archive.read("manifest.json")));
       return new VerifiedPackage(
           file, archive, manifest, json, archive.signer().pem(), icon(archive), imageArch);
     } catch (S9pkException e) {

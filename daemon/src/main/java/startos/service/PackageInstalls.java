@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import startos.container.ContainerBackend;
 import startos.container.PortForward;
 import startos.effects.EffectsJson;
+import startos.effects.EntryShape;
 import startos.effects.PackageData;
 import startos.effects.PortAllocator;
 import startos.install.InstallProgress;
@@ -239,7 +240,7 @@ final class PackageInstalls {
       // a reinstall onto kept volumes finds their data version where its init looks for it
       JsonNode keptVersion = root.at(KEPT + "/" + id + "/dataVersion");
       if (!keptVersion.isMissingNode()) {
-        entry.set("dataVersion", keptVersion.deepCopy());
+        EntryShape.dataVersions(root).set(id, keptVersion.deepCopy());
       }
       ObjectNode stateInfo = entry.putObject("stateInfo");
       stateInfo.put("state", "installing");
@@ -436,7 +437,7 @@ final class PackageInstalls {
 
   private void saveDataVersion(String id, Path previous) {
     ObjectNode saved = NODES.objectNode();
-    db.get(PackageData.pointer(id) + "/dataVersion").ifPresent(v -> saved.set("dataVersion", v));
+    db.get(EntryShape.DATA_VERSIONS + "/" + id).ifPresent(v -> saved.set("dataVersion", v));
     try {
       Files.createDirectories(previous);
       Files.writeString(previous.resolve(DATA_VERSION), saved.toString());
@@ -509,9 +510,9 @@ final class PackageInstalls {
       stateInfo.set("manifest", manifest.deepCopy());
       saved.ifPresent(s -> {
         if (s.has("dataVersion")) {
-          entry.set("dataVersion", s.get("dataVersion").deepCopy());
+          EntryShape.dataVersions(root).set(id, s.get("dataVersion").deepCopy());
         } else {
-          entry.remove("dataVersion");
+          EntryShape.dataVersions(root).remove(id);
         }
       });
       return null;
@@ -542,6 +543,9 @@ final class PackageInstalls {
     }
     if (!entry.has("outboundGateway")) {
       entry.putNull("outboundGateway");
+    }
+    if (!entry.has("plugin")) {
+      entry.set("plugin", EntryShape.plugin());
     }
   }
 
@@ -622,9 +626,10 @@ final class PackageInstalls {
                         .putObject(id);
                 kept.set("developerKey", entry.path("developerKey").deepCopy());
                 kept.set("version", manifest.path("version").deepCopy());
-                // the data version lives in the entry, which goes: it belongs with the volumes
-                if (entry.has("dataVersion")) {
-                  kept.set("dataVersion", entry.get("dataVersion").deepCopy());
+                // the data version goes with the entry: it belongs with the volumes
+                JsonNode dataVersion = EntryShape.dataVersions(root).get(id);
+                if (dataVersion != null) {
+                  kept.set("dataVersion", dataVersion.deepCopy());
                 }
                 kept.put("keptAt", Instant.now().toString());
               }
@@ -687,6 +692,7 @@ final class PackageInstalls {
             }
           });
       PackageData.all(root).remove(id);
+      EntryShape.dataVersions(root).remove(id);
       CertStore.forget(root, id);
       return null;
     });

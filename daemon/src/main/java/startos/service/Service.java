@@ -323,7 +323,7 @@ public final class Service {
     try {
       container.startMainLocked();
     } catch (RuntimeException e) {
-      status.recordErrorLocked(e.getMessage());
+      status.recordErrorLocked(String.valueOf(e.getMessage()));
       throw e;
     }
     afterStartAnswered.run();

@@ -69,7 +69,8 @@ final class ServiceStatus {
     write(status -> {
       ObjectNode error = status.putObject("error");
       error.put("details", details);
-      error.putNull("debug");
+      // StartOS's ErrorData: debug is the error's debug text, which a sentence has none of
+      error.put("debug", "");
       error.putNull("info");
       // main is not running: no start time and no stale health results
       status.putNull("started");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import startos.effects.EntryShape;
 import startos.patchdb.PatchDb;
 
 /**
@@ -48,7 +49,8 @@ public final class InitialDb {
    * What every daemon start does: {@link #ensure} the shape, then clear the status a previous run
    * may have left behind when it stopped mid-way (a backup or update in progress, shutting down)
    * and record this machine's RAM, so the UI never shows a stale spinner after a crash. Also drops
-   * the {@code serverInfo.passwordHash} earlier versions published.
+   * the {@code serverInfo.passwordHash} earlier versions published and brings what they wrote in
+   * another shape to StartOS's ({@link EntryShape#upgrade}).
    */
   public static void boot(PatchDb db) {
     ensure(db);
@@ -66,6 +68,11 @@ public final class InitialDb {
       if (ram > 0) {
         info.put("ram", ram);
       }
+      // earlier versions claimed zram, which startd never set up
+      info.put("zram", false);
+      // a database an earlier startd wrote, in the shape StartOS's types give
+      EntryShape.upgradeHost(info.path("network").path("host"));
+      EntryShape.upgrade(root);
       return null;
     });
   }
@@ -91,7 +98,8 @@ public final class InitialDb {
     info.put("pubkey", "");
     info.put("caFingerprint", "");
     info.put("ntpSynced", false);
-    info.put("zram", true);
+    // a setting StartOS applies at boot; startd does not set up compressed swap
+    info.put("zram", false);
     info.putNull("governor");
     info.putNull("smtp");
     info.putArray("echoipUrls").add("https://ipconfig.io/").add("https://ifconfig.co/");
@@ -138,11 +146,7 @@ public final class InitialDb {
     ObjectNode net = bind.putObject("net");
     net.putNull("assignedPort");
     net.put("assignedSslPort", 443);
-    ObjectNode addresses = bind.putObject("addresses");
-    addresses.putArray("enabled");
-    addresses.putArray("disabled");
-    addresses.putObject("guaAccess");
-    addresses.putArray("available");
+    bind.set("addresses", EntryShape.addresses());
     bind.putObject("interfaces");
     host.putObject("bindingRanges");
     host.putObject("publicDomains");

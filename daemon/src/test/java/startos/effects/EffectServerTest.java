@@ -108,6 +108,34 @@ class EffectServerTest {
         .isEqualTo("success");
   }
 
+  /**
+   * The SDK sends {@code addSsl.scheme} (its own field); the binding keeps what StartOS's {@code
+   * AddSslOptions} has, as StartOS does, and a missing TLS port is refused as StartOS refuses it.
+   */
+  @Test
+  void bindRecordsTheSslOptionsInStartOsShape() throws IOException {
+    String bind =
+        "{\"id\":\"ui\",\"internalPort\":80,\"preferredExternalPort\":80,\"secure\":null,"
+            + "\"addSsl\":{\"preferredExternalPort\":443,\"scheme\":\"https\","
+            + "\"addXForwardedHeaders\":true,\"alpn\":{\"specified\":[\"http/1.1\"]}}}";
+    assertThat(call("bind", bind).has("result")).isTrue();
+    JsonNode binding = db.get("/public/packageData/" + PKG + "/hosts/ui/bindings/80").orElseThrow();
+    assertThat(binding.at("/options/addSsl").toString())
+        .isEqualTo(
+            "{\"preferredExternalPort\":443,\"addXForwardedHeaders\":true,"
+                + "\"alpn\":{\"specified\":[\"http/1.1\"]},\"auth\":null}");
+    assertThat(binding.path("addresses").fieldNames())
+        .toIterable()
+        .containsExactly("enabled", "disabled", "guaWan", "available");
+
+    String noPort =
+        "{\"id\":\"ui\",\"internalPort\":81,\"preferredExternalPort\":81,\"secure\":null,"
+            + "\"addSsl\":{\"alpn\":null}}";
+    assertThat(call("bind", noPort).at("/error/message").asText())
+        .contains("missing required parameter 'addSsl.preferredExternalPort' (a port)");
+    assertThat(db.get("/public/packageData/" + PKG + "/hosts/ui/bindings/81")).isEmpty();
+  }
+
   @Test
   void bindAssignsAnEphemeralPortForARestrictedOneForwardsItAndKeepsItOnRebind()
       throws IOException {
@@ -331,8 +359,7 @@ class EffectServerTest {
     call("set-data-version", "{\"version\":\"2.0.0:0\"}");
 
     assertThat(canary).hasContent("root:secret");
-    assertThat(db.get("/public/packageData/" + PKG + "/dataVersion").orElseThrow().asText())
-        .isEqualTo("2.0.0:0");
+    assertThat(db.get("/private/dataVersions/" + PKG).orElseThrow().asText()).isEqualTo("2.0.0:0");
     assertThat(call("get-data-version", "{}").path("result").asText()).isEqualTo("2.0.0:0");
     assertThat(dir.resolve("volumes/.version")).doesNotExist();
     assertThat(canary).exists();
@@ -343,8 +370,7 @@ class EffectServerTest {
     Files.writeString(dir.resolve("volumes/.version"), "1.2.3:4\n");
     assertThat(call("get-data-version", "{}").path("result").asText()).isEqualTo("1.2.3:4");
     assertThat(dir.resolve("volumes/.version")).doesNotExist();
-    assertThat(db.get("/public/packageData/" + PKG + "/dataVersion").orElseThrow().asText())
-        .isEqualTo("1.2.3:4");
+    assertThat(db.get("/private/dataVersions/" + PKG).orElseThrow().asText()).isEqualTo("1.2.3:4");
     Files.writeString(dir.resolve("volumes/.version"), "9.9.9:9\n");
     assertThat(call("get-data-version", "{}").path("result").asText())
         .as("once the database has it, a new file is not adopted")

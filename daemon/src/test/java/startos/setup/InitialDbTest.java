@@ -110,6 +110,68 @@ class InitialDbTest {
     assertThat(db.get("/private/password").orElseThrow().asText()).isEqualTo("$argon2id$old");
   }
 
+  /**
+   * An entry as startd wrote it before its shape was checked against the SDK's types: boot brings
+   * it to StartOS's shape and keeps its data version, privately.
+   */
+  @Test
+  void bootBringsAPackageEntryOfAnEarlierStartdToStartOsShape() throws Exception {
+    PatchDb db = PatchDb.inMemory();
+    InitialDb.ensure(db);
+    String old =
+        """
+        {"stateInfo": {"state": "installed", "manifest": {"id": "dep-watcher",
+           "dependencies": {"hello-world": {"description": null, "optional": false}}}},
+         "statusInfo": {"health": {}, "started": null, "desired": {"main": "running"},
+           "error": {"details": "the runtime exited", "debug": null, "info": null}},
+         "hosts": {"ui": {"bindings": {"80": {"enabled": true,
+           "options": {"preferredExternalPort": 80, "secure": {"ssl": false, "x": 1},
+             "addSsl": {"preferredExternalPort": 443, "scheme": "https", "alpn": null,
+               "addXForwardedHeaders": true, "auth": null}},
+           "net": {"assignedPort": 50000, "assignedSslPort": 50001},
+           "addresses": {"enabled": [], "disabled": [], "guaAccess": {}, "available": []},
+           "interfaces": {}}}}},
+         "dataVersion": "1.0.0:0"}
+        """;
+    db.mutate(root -> {
+      try {
+        ((ObjectNode) root.at("/public/packageData"))
+            .set("dep-watcher", InitialDb.JSON.readTree(old));
+        ((ObjectNode) root.at("/public/serverInfo/network/host/bindings/80/addresses"))
+            .remove("guaWan");
+        ((ObjectNode) root.at("/public/serverInfo/network/host/bindings/80/addresses"))
+            .putObject("guaAccess");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return null;
+    });
+
+    InitialDb.boot(db);
+
+    JsonNode entry = db.get("/public/packageData/dep-watcher").orElseThrow();
+    assertThat(entry.has("dataVersion")).isFalse();
+    assertThat(db.get("/private/dataVersions/dep-watcher").orElseThrow().asText())
+        .isEqualTo("1.0.0:0");
+    assertThat(entry.at("/plugin/url").isNull()).isTrue();
+    assertThat(entry.at("/statusInfo/error/debug").asText()).isEmpty();
+    assertThat(entry.at("/statusInfo/error/details").asText()).isEqualTo("the runtime exited");
+    assertThat(entry.at("/stateInfo/manifest/dependencies/hello-world").has("s9pk")).isTrue();
+    JsonNode binding = entry.at("/hosts/ui/bindings/80");
+    assertThat(binding.path("addresses").fieldNames())
+        .toIterable()
+        .containsExactly("enabled", "disabled", "available", "guaWan");
+    assertThat(binding.at("/options/addSsl").fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder("preferredExternalPort", "addXForwardedHeaders", "alpn", "auth");
+    assertThat(binding.at("/options/addSsl/addXForwardedHeaders").asBoolean()).isTrue();
+    assertThat(binding.at("/options/secure").toString()).isEqualTo("{\"ssl\":false}");
+    JsonNode serverAddresses =
+        db.get("/public/serverInfo/network/host/bindings/80/addresses").orElseThrow();
+    assertThat(serverAddresses.has("guaAccess")).isFalse();
+    assertThat(serverAddresses.path("guaWan").isArray()).isTrue();
+  }
+
   @Test
   void ramIsReadInBytesFromMeminfo(@TempDir Path dir) throws Exception {
     Path meminfo = dir.resolve("meminfo");
