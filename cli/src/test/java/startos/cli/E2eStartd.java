@@ -185,6 +185,64 @@ final class E2eStartd implements AutoCloseable {
     child = null;
   }
 
+  /**
+   * SIGTERMs the child startd (see {@link #startProcess}) as an init system stopping it would, and
+   * returns its exit code. When it is still alive after {@code bound}, fails with its thread dump
+   * (and SIGKILLs it): a startd that does not stop holds its container names for good.
+   */
+  int terminateStartd(Duration bound) throws IOException, InterruptedException {
+    assertThat(child).as("terminateStartd needs a startd started by startProcess").isNotNull();
+    Process p = child;
+    p.destroy();
+    if (!p.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      String dump = threadDump(p.pid());
+      p.destroyForcibly();
+      p.waitFor();
+      child = null;
+      return fail(
+          "startd (pid %d) still ran %d s after SIGTERM; its threads:%n%s",
+          p.pid(), bound.toSeconds(), dump);
+    }
+    child = null;
+    return p.exitValue();
+  }
+
+  private static String threadDump(long pid) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process dump =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+            .redirectErrorStream(true)
+            .start();
+    String text =
+        new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    dump.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    return text;
+  }
+
+  /** The startd log of the last launch of the child startd. */
+  String childLog() throws IOException {
+    return readIfExists(dir.resolve("startd-" + launches + ".log"));
+  }
+
+  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+  /**
+   * Stops {@code startd} when this JVM exits before a test did (an aborted run, a failed {@code
+   * AfterAll}): SIGTERM, then SIGKILL after a minute.
+   */
+  static void stopOnExit(Process startd) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (startd.isAlive()) {
+                    startd.destroy();
+                    awaitExit(startd);
+                  }
+                },
+                "stop-child-startd-" + startd.pid()));
+  }
+
   private static void awaitExit(Process p) {
     try {
       if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -204,31 +262,41 @@ final class E2eStartd implements AutoCloseable {
     }
     Path out = dir.resolve("startd-" + ++launches + ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(SETPRIV)) {
+      // SIGTERM when this JVM dies, even by SIGKILL (no shutdown hook runs then): an orphaned
+      // startd would keep the test's container names and make the next run's startd wait for them.
+      // (The signal follows the thread that started it: the test's main thread, which lives on.)
+      command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "TERM", "--"));
+    }
+    command.addAll(
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "startos.daemon.StartdMain",
+            "--data-dir",
+            dataDir.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--runtime-image",
+            Config.defaultRuntimeImage().toString(),
+            "--bridge",
+            PROCESS_CONTAINERS.bridge(),
+            "--subnet",
+            PROCESS_CONTAINERS.subnet().toString(),
+            "--nft-table",
+            PROCESS_CONTAINERS.nftTable(),
+            "--cgroup-prefix",
+            PROCESS_CONTAINERS.cgroupPrefix(),
+            "--max-volume-size",
+            (VOLUME_CAP >> 20) + "M"));
     child =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "startos.daemon.StartdMain",
-                "--data-dir",
-                dataDir.toString(),
-                "--listen",
-                "127.0.0.1:0",
-                "--runtime-image",
-                Config.defaultRuntimeImage().toString(),
-                "--bridge",
-                PROCESS_CONTAINERS.bridge(),
-                "--subnet",
-                PROCESS_CONTAINERS.subnet().toString(),
-                "--nft-table",
-                PROCESS_CONTAINERS.nftTable(),
-                "--cgroup-prefix",
-                PROCESS_CONTAINERS.cgroupPrefix(),
-                "--max-volume-size",
-                (VOLUME_CAP >> 20) + "M")
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
             .start();
+    stopOnExit(child);
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     Pattern running = Pattern.compile("startd is running: open (\\S+)");
     while (System.nanoTime() < deadline) {

@@ -257,10 +257,19 @@ public final class Service {
     }
   }
 
-  /** Stops main and the container without changing what the user wants (startd going down). */
+  /**
+   * Stops main and the container without changing what the user wants (startd going down). An
+   * operation holding the lock meanwhile is cut short rather than waited for: an init or uninit may
+   * wait for the package up to {@code initTimeout} (10 min), so its runtime connection is closed
+   * and its call fails now. Blocking, any thread.
+   */
   void shutdown() {
     generation.incrementAndGet();
-    lock.lock();
+    if (!lock.tryLock()) {
+      // closed by us, not by the runtime: not taken for a crash
+      container.abort();
+      lock.lock();
+    }
     try {
       if (state.mainRunning()) {
         container.stopMainLocked("stop before shutdown");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -285,22 +286,41 @@ public final class ServiceManager implements AutoCloseable {
     }
   }
 
-  /** Shuts every container down (in parallel) without changing what users asked for. */
+  /**
+   * Shuts every container down (in parallel) without changing what users asked for, within {@link
+   * #shutdownBound}: a service still stopping then has its container killed, because startd is
+   * exiting (SIGTERM) and its next start cleans up whatever is left. Blocking.
+   */
   @Override
   public void close() {
     closed = true;
     watcher.interrupt();
     changes.close();
-    List<Thread> stops = new ArrayList<>();
-    for (Service s : tables.services().values()) {
-      stops.add(Thread.ofVirtual().start(s::shutdown));
-    }
-    for (Thread t : stops) {
+    Map<String, Thread> stops = new LinkedHashMap<>();
+    tables
+        .services()
+        .forEach(
+            (id, s) -> stops.put(id, Thread.ofVirtual().name("shutdown-" + id).start(s::shutdown)));
+    long deadline = System.nanoTime() + shutdownBound().toNanos();
+    List<String> late = new ArrayList<>();
+    for (Map.Entry<String, Thread> stop : stops.entrySet()) {
       try {
-        t.join();
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!stop.getValue().join(Duration.ofNanos(left))) {
+          late.add(stop.getKey());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        late.add(stop.getKey());
+      }
+    }
+    for (String id : late) {
+      LOG.warn(
+          "{} did not stop within {} s; killing its container", id, shutdownBound().toSeconds());
+      try {
+        backend.stop(id, Duration.ZERO);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: cannot kill its container: {}", id, e.getMessage());
       }
     }
     // after every container: nothing of a package (nor a dependent's bind) uses its disk now
@@ -317,5 +337,13 @@ public final class ServiceManager implements AutoCloseable {
   /** Checks {@code id}'s disk now, as the watch loop does every few seconds (tests). */
   boolean checkDisk(String id) {
     return disks.check(id);
+  }
+
+  /**
+   * The longest an orderly stop of a service takes: main's stop (its timeout plus 10 s for the
+   * answer), then the container's (its timeout), plus time for LXC.
+   */
+  private Duration shutdownBound() {
+    return settings.stopTimeout().multipliedBy(2).plusSeconds(30);
   }
 }

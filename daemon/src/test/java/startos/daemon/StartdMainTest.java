@@ -156,6 +156,21 @@ class StartdMainTest {
                 names.cgroupPrefix())
             .redirectErrorStream(true)
             .start();
+    // an aborted run must not leave it holding the names
+    Thread reaper =
+        new Thread(
+            () -> {
+              other.destroy();
+              try {
+                if (!other.waitFor(30, TimeUnit.SECONDS)) {
+                  other.destroyForcibly();
+                }
+              } catch (InterruptedException e) {
+                other.destroyForcibly();
+              }
+            },
+            "stop-other-startd");
+    Runtime.getRuntime().addShutdownHook(reaper);
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
@@ -178,6 +193,7 @@ class StartdMainTest {
       other.destroy();
       other.waitFor(30, TimeUnit.SECONDS);
       other.destroyForcibly();
+      Runtime.getRuntime().removeShutdownHook(reaper);
     }
     // the names are free again once the holder is gone
     try (RunningDaemon next =
