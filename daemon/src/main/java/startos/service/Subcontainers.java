@@ -92,7 +92,8 @@ final class Subcontainers {
         "nodev,nosuid,lowerdir=" + image + ",upperdir=" + upper + ",workdir=" + work,
         merged.toString());
     try {
-      HostMount.bind(layers, "merged", layout.dir(), "subcontainers/" + guid, false, what);
+      // resolved beneath the directory holding subcontainers/ (the package disk when it has one)
+      HostMount.bind(layers, "merged", layout.writable(), "subcontainers/" + guid, false, what);
     } finally {
       // the attached copy keeps the overlay alive
       HostCommands.run("unmount the staging overlay of " + guid, "umount", "-l", merged.toString());
