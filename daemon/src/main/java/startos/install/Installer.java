@@ -188,7 +188,7 @@ public final class Installer {
     S9pkArchive archive = pkg.archive();
     try {
       Files.createDirectories(target.dir());
-      // the s9pk module installed here has no writeFilteredFor yet: keep the whole archive
+      // kept whole; filtering it to this machine's arch (Manifest#writeFilteredFor) is not done yet
       try (InputStream in = Files.newInputStream(pkg.file())) {
         copy(in, target.s9pk(), progress);
       }
