@@ -5,7 +5,8 @@
 # Idempotent, and quick when nothing changed. Packing into .s9pk is done by our start-cli (README.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-PACKAGES=(hello-world init-fails crasher dep-watcher slow-init hostile)
+PACKAGES=(hello-world init-fails crasher dep-watcher slow-init hostile actions-demo task-demo
+  dependent-demo smtp-demo)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 BIN=node_modules/.bin
 

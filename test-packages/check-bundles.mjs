@@ -12,6 +12,10 @@ const expected = [
   ['dep-watcher/javascript/index.js', 'dep-watcher', '1.0.0:0'],
   ['slow-init/javascript/index.js', 'slow-init', '1.0.0:0'],
   ['hostile/javascript/index.js', 'hostile', '1.0.0:0'],
+  ['actions-demo/javascript/index.js', 'actions-demo', '1.0.0:0'],
+  ['task-demo/javascript/index.js', 'task-demo', '1.0.0:0'],
+  ['dependent-demo/javascript/index.js', 'dependent-demo', '1.0.0:0'],
+  ['smtp-demo/javascript/index.js', 'smtp-demo', '1.0.0:0'],
 ]
 let failed = false
 for (const [file, id, version] of expected) {

@@ -36,7 +36,11 @@ class TestPackagesPackTest {
           new Pkg("hello-world/build/v1.0.0", "hello-world", "hello-world", "1.0.0:0"),
           new Pkg("hello-world/build/v1.2.0-broken", "hello-world", "hello-world", "1.2.0:0"),
           new Pkg("init-fails", "init-fails", "init-fails", "1.0.0:0"),
-          new Pkg("crasher", "crasher", "crasher", "1.0.0:0"));
+          new Pkg("crasher", "crasher", "crasher", "1.0.0:0"),
+          new Pkg("actions-demo", "actions-demo", "actions-demo", "1.0.0:0"),
+          new Pkg("task-demo", "task-demo", "task-demo", "1.0.0:0"),
+          new Pkg("dependent-demo", "dependent-demo", "dependent-demo", "1.0.0:0"),
+          new Pkg("smtp-demo", "smtp-demo", "smtp-demo", "1.0.0:0"));
 
   @TempDir static Path dir;
 

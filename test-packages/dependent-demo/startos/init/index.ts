@@ -1,0 +1,9 @@
+import { sdk } from '../sdk'
+import { setDependencies } from '../dependencies'
+import { versionGraph } from '../versions'
+import { actions } from '../actions'
+import { restoreInit } from '../backups'
+
+export const init = sdk.setupInit(restoreInit, versionGraph, setDependencies, actions)
+
+export const uninit = sdk.setupUninit(versionGraph)
