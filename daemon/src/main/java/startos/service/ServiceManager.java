@@ -30,9 +30,10 @@ import startos.ssl.CertStore;
 
 /**
  * Runs every installed package: boots their containers when startd starts and brings each back to
- * the state its user wanted; installs, updates and removals go to {@link PackageInstalls}, what
- * effects ask of the host to {@link ServiceHostAdapter}. The one object the composition root wires:
- * construct, {@link #register}, {@link #startAll}, {@link #close}.
+ * the state its user wanted; installs and updates go to {@link PackageInstalls} (an update on to
+ * {@link PackageUpdate}), removals and the leftovers of interrupted installs to {@link
+ * PackageRemoval}, what effects ask of the host to {@link ServiceHostAdapter}. The one object the
+ * composition root wires: construct, {@link #register}, {@link #startAll}, {@link #close}.
  */
 public final class ServiceManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
@@ -51,6 +52,8 @@ public final class ServiceManager implements AutoCloseable {
   private final String bootId = ServiceLog.systemBootId();
   private final ServiceTables tables = ServiceTables.empty();
   private final PackageInstalls installs;
+  private final PackageUpdate updates;
+  private final PackageRemoval removal;
   private final DiskWatch disks;
   private final Subscription changes;
   private final Thread watcher;
@@ -70,15 +73,13 @@ public final class ServiceManager implements AutoCloseable {
     ServiceHost host = new ServiceHostAdapter(settings, backend, certs, notifications, tables);
     this.watches = new Watches(host);
     this.effects = StandardEffects.table(db, host, watches);
+    InstallEntries entries = new InstallEntries(db, tables);
+    Installer installer = new Installer(settings.arch(), settings::rootUid);
+    this.removal = new PackageRemoval(backend, settings, entries, tables);
+    this.updates = new PackageUpdate(settings, installer, entries, tables);
     this.installs =
         new PackageInstalls(
-            db,
-            backend,
-            settings,
-            new Installer(settings.arch(), settings::rootUid),
-            notifications,
-            tables,
-            this::service);
+            settings, installer, notifications, tables, entries, updates, removal, this::service);
     this.disks = new DiskWatch(settings, notifications, this::log);
     this.changes = db.subscribe("/public");
     this.watcher = Thread.ofVirtual().name("effect-watches").start(this::watchLoop);
@@ -119,12 +120,12 @@ public final class ServiceManager implements AutoCloseable {
       String state = PackageData.state(e.getValue());
       if (state.equals("updating") && e.getValue().path("stateInfo").path("manifest").isObject()) {
         LOG.warn("{} was updating when startd stopped; going back to the installed version", id);
-        installs.undoInterruptedUpdate(id, e.getValue());
+        updates.undoInterrupted(id, e.getValue().path("stateInfo").path("manifest"));
         state = "installed";
       }
       if (!state.equals("installed")) {
         LOG.warn("{} was {} when startd stopped; removing the unfinished install", id, state);
-        installs.removeLeftovers(id, true);
+        removal.removeLeftovers(id, true);
         continue;
       }
       boolean wantRunning =
@@ -213,7 +214,7 @@ public final class ServiceManager implements AutoCloseable {
    * and its database entry. {@code soft} keeps the volumes (and data version) for a reinstall.
    */
   public void uninstall(String id, boolean soft, boolean force) {
-    installs.uninstall(id, soft, force);
+    removal.uninstall(id, soft, force);
   }
 
   /** Re-creates the container from the installed files (e.g. after the runtime image changed). */

@@ -47,4 +47,12 @@ record ServiceTables(
   ReentrantLock lock(String id) {
     return packageLocks.computeIfAbsent(id, k -> new ReentrantLock());
   }
+
+  /** Fails loudly when a helper that changes {@code id} runs without holding its package lock. */
+  void requireHeld(String id) {
+    if (!lock(id).isHeldByCurrentThread()) {
+      throw new IllegalStateException(
+          "internal error: a change to package " + id + " ran without holding its lock");
+    }
+  }
 }

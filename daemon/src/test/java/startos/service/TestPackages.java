@@ -13,7 +13,8 @@ import startos.s9pk.merkle.S9pkBuilder;
 
 /**
  * Builds the hello-test package (src/test/resources/startos/service/hello/index.js) with the real
- * SDK: bundled by the container runtime's esbuild, a busybox image, signed with a fresh key.
+ * SDK: bundled by the container runtime's esbuild, a busybox image, signed with one key per build
+ * directory.
  */
 public final class TestPackages {
   public static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
@@ -22,9 +23,31 @@ public final class TestPackages {
   public static final Path RUNTIME_IMAGE =
       RUNTIME_DIR.resolve("build/image/idmapped/rootfs.squashfs");
   private static final Path OUT = ROOT.resolve("target/test-packages");
-  private static final DeveloperKey KEY = DeveloperKey.generate();
+  // kept beside the packages it signed: they are reused by the next test JVM, and a package of
+  // another version signed with a fresh key would be refused as another developer's update
+  private static final DeveloperKey KEY = keyOf(OUT.resolve("developer.key.pem"));
 
   private TestPackages() {}
+
+  private static synchronized DeveloperKey keyOf(Path file) {
+    try {
+      if (Files.isRegularFile(file)) {
+        return DeveloperKey.load(file);
+      }
+      Files.createDirectories(file.getParent());
+      // packages from before the key was kept were signed with a key nobody has any more
+      try (var stale = Files.newDirectoryStream(file.getParent(), "*.s9pk")) {
+        for (Path p : stale) {
+          Files.delete(p);
+        }
+      }
+      DeveloperKey key = DeveloperKey.generate();
+      key.save(file);
+      return key;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /**
    * Options of one build. {@code waitsInInit}: init writes {@code init-waiting} into volume main
