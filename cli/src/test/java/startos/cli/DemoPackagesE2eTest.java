@@ -152,4 +152,37 @@ class DemoPackagesE2eTest {
             box.dump().path("packageData").path("smtp-demo").path("actions").has("send-test-mail"))
         .isTrue();
   }
+
+  @Test
+  @Order(5)
+  void theirMainsRunAndRecordWhatTheyWatch() throws Exception {
+    for (String id : List.of("actions-demo", "hello-world", "dependent-demo", "smtp-demo")) {
+      ok(box.run("package", "start", id));
+    }
+    for (String id : List.of("actions-demo", "hello-world", "dependent-demo", "smtp-demo")) {
+      box.awaitHealthy(id);
+    }
+    Path dependent = box.volume("dependent-demo", "main");
+    JsonNode status = awaitJson(dependent.resolve("hello-world-status.json"));
+    assertThat(status.path("status").path("desired").path("main").asText())
+        .as("hello-world's status as dependent-demo read it: %s", status)
+        .isIn("running", "stopped");
+    assertThat(awaitJson(dependent.resolve("dependencies.json")).path("check").toString())
+        .contains("hello-world");
+    assertThat(awaitJson(dependent.resolve("hello-world-interface.json")).path("name").asText())
+        .isEqualTo("Web UI");
+    assertThat(awaitJson(dependent.resolve("hello-world-host.json")).path("bindings").toString())
+        .contains("80");
+    assertThat(E2eStartd.get(box.assignedPort("dependent-demo")))
+        .as("dependent-demo serves hello-world's page from the mounted volume")
+        .hasValueSatisfying(page -> assertThat(page).contains("Hello World"));
+    JsonNode smtp = awaitJson(box.volume("smtp-demo", "main").resolve("smtp.json"));
+    assertThat(smtp.path("smtp").isNull()).as("smtp.json: %s", smtp).isTrue();
+  }
+
+  /** A JSON file a package writes (by rename, so never half written), once it exists. */
+  private JsonNode awaitJson(Path file) throws Exception {
+    box.awaitDb(file + " written", db -> Files.exists(file));
+    return RpcClient.JSON.readTree(Files.readString(file));
+  }
 }
