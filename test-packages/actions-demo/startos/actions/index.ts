@@ -1,6 +1,6 @@
 import { sdk } from '../sdk'
 import { configure } from './configure'
-import { disabledAction, hiddenAction, onlyRunning, onlyStopped } from './restricted'
+import { disabledAction, fails, hiddenAction, onlyRunning, onlyStopped } from './restricted'
 import { ping, showQr, showSecret } from './results'
 
 export const actions = sdk.Actions.of()
@@ -12,3 +12,4 @@ export const actions = sdk.Actions.of()
   .addAction(onlyStopped)
   .addAction(hiddenAction)
   .addAction(disabledAction)
+  .addAction(fails)

@@ -69,3 +69,22 @@ export const disabledAction = sdk.Action.withoutInput(
     await recordRun('disabled-action', input)
   },
 )
+
+export const failureMessage = 'actions-demo: deliberate failure (test package)'
+
+/** Its handler throws after recording the run: the user must see the package's own message. */
+export const fails = sdk.Action.withoutInput(
+  'fails',
+  {
+    name: 'Fail',
+    description: 'Always fails, with a message of its own',
+    warning: null,
+    allowedStatuses: 'any',
+    group: 'Status',
+    visibility: 'enabled',
+  },
+  async ({ input }) => {
+    await recordRun('fails', input)
+    throw new Error(failureMessage)
+  },
+)

@@ -58,7 +58,7 @@ class DemoPackagesE2eTest {
     JsonNode actions =
         box.awaitDb(
                 "actions-demo's actions exported",
-                db -> db.path("packageData").path("actions-demo").path("actions").size() == 8)
+                db -> db.path("packageData").path("actions-demo").path("actions").size() == 9)
             .path("packageData")
             .path("actions-demo")
             .path("actions");
@@ -73,7 +73,8 @@ class DemoPackagesE2eTest {
             "only-running",
             "only-stopped",
             "hidden-action",
-            "disabled-action");
+            "disabled-action",
+            "fails");
     assertThat(actions.path("configure").path("hasInput").asBoolean()).isTrue();
     assertThat(actions.path("configure").path("name").asText()).isEqualTo("Configure");
     assertThat(actions.path("ping").path("hasInput").asBoolean()).isFalse();
