@@ -135,7 +135,8 @@ public final class InputSpecValidator {
           yield Optional.of(v);
         }
         case FormSpec.Select s -> Optional.of(select(s.values(), v, at));
-        case FormSpec.MultiSelect m -> Optional.of(multiSelect(m, v, at));
+        case FormSpec.MultiSelect m ->
+            Optional.of(multiSelect(m, given.orElseGet(JSON::arrayNode), at));
         case FormSpec.TextList l -> Optional.of(textList(l, given, at));
         case ObjectList l -> Optional.of(objectList(l, given, at));
         case FormSpec.Group g -> {

@@ -167,6 +167,19 @@ class InputSpecValidatorTest {
   }
 
   @Test
+  void patternIsAnchoredAtBothEndsAsStartOsUiAnchorsIt() {
+    // Angular's Validators.pattern appends `$` to `^https?://`: only the bare scheme matches
+    JsonNode spec =
+        tree(
+            "{\"url\":{\"type\":\"text\",\"patterns\":[{\"regex\":\"^https?://\","
+                + "\"description\":\"Must start with http:// or https://\"}]}}");
+    assertEquals(
+        List.of("\"url\": Must start with http:// or https://"),
+        errors(spec, tree("{\"url\":\"https://start9.com\"}")));
+    accepted(spec, tree("{\"url\":\"https://\"}"));
+  }
+
+  @Test
   void textOfAnotherJsonTypeIsRefused() {
     assertEquals(List.of("\"name\": must be a string"), refusal(in -> in.put("name", 42)));
   }
@@ -350,6 +363,12 @@ class InputSpecValidatorTest {
     assertEquals(
         List.of("\"features\": must be a list of options"),
         refusal(in -> in.put("features", "zmq")));
+  }
+
+  @Test
+  void multiselectLeftOutCountsAsNoneSelected() {
+    assertEquals(
+        List.of("\"features\": must have at least 1 entry"), refusal(in -> in.remove("features")));
   }
 
   // --- list of text ---
