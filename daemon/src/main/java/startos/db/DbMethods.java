@@ -134,7 +134,7 @@ public final class DbMethods {
     try {
       db.mutate(root -> {
         JsonNode patched = JsonPatches.apply(root, patch);
-        DbModel.check(patched);
+        DbModel.check(root, patched);
         root.removeAll();
         root.setAll((ObjectNode) patched);
         return null;
