@@ -46,6 +46,7 @@ import startos.setup.InfoPage;
 import startos.setup.InitialDb;
 import startos.setup.SetupApi;
 import startos.setup.SetupEncryption;
+import startos.smtp.SmtpMethods;
 import startos.ssl.CertStore;
 
 /**
@@ -156,6 +157,7 @@ public final class Startd implements AutoCloseable {
     // .notification; the local CA in startos.ssl is used by setup)
     new SetupApi(db).register(router);
     new ServerApi(db, dataDir).register(router);
+    SmtpMethods.of(db, dataDir).register(router);
     Notifications notifications = new Notifications(db);
     notifications.register(router);
     LxcSettings lxc =

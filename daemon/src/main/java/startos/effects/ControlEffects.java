@@ -21,6 +21,7 @@ import startos.patchdb.PatchDb;
 import startos.rpc.ErrorKind;
 import startos.rpc.ProtocolException;
 import startos.rpc.RpcException;
+import startos.smtp.SmtpSettings;
 
 /** Status, health, lifecycle, packages, notifications, files, certificates and versions. */
 final class ControlEffects {
@@ -31,6 +32,7 @@ final class ControlEffects {
   private final Watches watches;
   private final DataVersions dataVersions;
   private final OutboundGateway gateway;
+  private final SmtpSettings smtp;
 
   ControlEffects(PatchDb db, ServiceHost host, Watches watches) {
     this.db = db;
@@ -38,6 +40,7 @@ final class ControlEffects {
     this.watches = watches;
     this.dataVersions = new DataVersions(db, host::volumesDir);
     this.gateway = new OutboundGateway(db, OutboundGateway.ROUTES);
+    this.smtp = new SmtpSettings(db);
   }
 
   void register(EffectTable t) {
@@ -124,14 +127,12 @@ final class ControlEffects {
         c.packageId(), p.callback(), () -> NODES.textNode(gateway.resolve(c.packageId())));
   }
 
+  /**
+   * StartOS's {@code getSystemSmtp}: the settings with their password (packages log in with it), or
+   * null; the callback fires when any of it changes, the password included.
+   */
   private JsonNode systemSmtp(EffectCall c, Read p) {
-    return watches.answer(
-        c.packageId(),
-        p.callback(),
-        () -> {
-          JsonNode smtp = db.get("/public/serverInfo/smtp").orElse(NODES.nullNode());
-          return smtp.isMissingNode() ? NODES.nullNode() : smtp;
-        });
+    return watches.answer(c.packageId(), p.callback(), smtp::forPackages);
   }
 
   private JsonNode setDataVersion(EffectCall c, SetDataVersion p) {
