@@ -21,6 +21,9 @@ import startos.cli.Output;
       ServerCommands.Metrics.class,
       ServerCommands.DeviceInfo.class,
       ServerCommands.SetHostname.class,
+      SmtpCommands.SetSmtp.class,
+      SmtpCommands.TestSmtp.class,
+      SmtpCommands.ClearSmtp.class,
     })
 public final class ServerCommands {
   private ServerCommands() {}
