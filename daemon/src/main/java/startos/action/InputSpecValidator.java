@@ -112,8 +112,8 @@ public final class InputSpecValidator {
     }
 
     /**
-     * The normalized value of one field, or empty to leave the key out (a hidden field the input
-     * did not have). {@code given} is empty when the key is missing.
+     * The normalized value of one field (always present today; empty would leave the key out).
+     * {@code given} is empty when the key is missing.
      */
     Optional<JsonNode> value(ValueSpec spec, Optional<JsonNode> given, String at) {
       JsonNode v = given.orElse(NullNode.instance);
@@ -151,7 +151,9 @@ public final class InputSpecValidator {
         }
         case FormSpec.Union u -> Optional.of(union(u, v, at));
         case FormSpec.FileSpec f -> Optional.of(file(f, v, at));
-        case FormSpec.Hidden h -> given;
+        // any value the package's own parser takes; left out it is null, as StartOS's UI sends it
+        // (the SDK's parser refuses a hidden key that is missing altogether)
+        case FormSpec.Hidden h -> Optional.of(v);
       };
     }
 

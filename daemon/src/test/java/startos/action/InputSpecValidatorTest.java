@@ -1,7 +1,6 @@
 package startos.action;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +12,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
@@ -26,7 +28,9 @@ import startos.rpc.RpcException;
  * official SDK builds ({@code sdk-input-spec.json}: every ValueSpec type, made with {@code
  * InputSpec.of}/{@code Value.*}/{@code List.*}/{@code Variants.of}); regenerate it after an SDK
  * upgrade with {@code cd test-tools/sdk-compat && node input-spec-fixture.mjs >
- * ../../daemon/src/test/resources/startos/action/sdk-input-spec.json}.
+ * ../../daemon/src/test/resources/startos/action/sdk-input-spec.json} (the form itself is in {@code
+ * input-spec-form.mjs}; {@code input-spec-oracle.mjs} runs the SDK's parser on what the host
+ * accepts).
  */
 class InputSpecValidatorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -554,9 +558,9 @@ class InputSpecValidatorTest {
   }
 
   @Test
-  void hiddenFieldPassesAnyValueAndStaysAbsentWhenLeftOut() {
+  void hiddenFieldPassesAnyValueAndIsNullWhenLeftOut() {
     assertEquals(good().get("token"), accepted(in -> {}).get("token"));
-    assertFalse(accepted(in -> in.remove("token")).has("token"));
+    assertTrue(accepted(in -> in.remove("token")).get("token").isNull());
   }
 
   // --- the package's spec is untrusted ---
@@ -709,6 +713,66 @@ class InputSpecValidatorTest {
     assertEquals(List.of("\"[\"a \\\"key\\\" with tricks\"]\": required"), errors);
     errors = errors(spec, tree("{\"a \\\"key\\\"\\nwith\\u202etricks\":\"y\"}"));
     assertTrue(errors.get(0).endsWith("x".repeat(FieldPath.MAX_TEXT) + "…"), errors.toString());
+  }
+
+  // --- what the host hands on, the SDK's own parser accepts ---
+
+  @Test
+  void everyInputTheHostAcceptsPassesTheSdksOwnParser(@TempDir Path tmp)
+      throws IOException, InterruptedException {
+    List<Consumer<ObjectNode>> changes =
+        List.of(
+            in -> {},
+            in -> in.put("email", ""),
+            in -> in.remove(List.of("email", "bio", "ratio", "birthday", "meeting", "uploads")),
+            in -> in.remove(List.of("peers", "admins", "token", "certificate", "notAField")),
+            in -> in.put("accent", "").put("port", 8333.0).putNull("certificate"),
+            in -> in.putObject("pruning").put("selection", "disabled"),
+            in -> in.put("ratio", 1.0).put("bio", ""),
+            in -> ((ObjectNode) in.get("pruning")).putObject("other").putObject("disabled"),
+            in -> in.putArray("admins").addObject().put("user", "x"),
+            in -> ((ObjectNode) in.get("advanced")).put("extra", 1));
+    ArrayNode outputs = JSON.createArrayNode();
+    for (Consumer<ObjectNode> change : changes) {
+      ObjectNode input = good();
+      change.accept(input);
+      outputs.add(accepted(spec(), input));
+    }
+    Path inputs = tmp.resolve("inputs.json");
+    JSON.writeValue(inputs.toFile(), outputs);
+    Process node =
+        new ProcessBuilder("node", "input-spec-oracle.mjs", inputs.toString())
+            .directory(sdkCompat().toFile())
+            .redirectError(tmp.resolve("node.log").toFile())
+            .start();
+    JsonNode verdicts = JSON.readTree(node.getInputStream());
+    assertEquals(0, node.waitFor(), () -> "node failed: " + read(tmp.resolve("node.log")));
+    List<String> refused = new ArrayList<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      if (!verdicts.get(i).get("ok").asBoolean()) {
+        refused.add(outputs.get(i) + " -> " + verdicts.get(i).get("issues").asText());
+      }
+    }
+    assertEquals(List.of(), refused);
+  }
+
+  private static Path sdkCompat() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("test-tools/sdk-compat");
+      if (Files.isDirectory(candidate.resolve("node_modules/@start9labs/start-sdk"))) {
+        return candidate;
+      }
+    }
+    throw new AssertionError(
+        "test-tools/sdk-compat/node_modules is missing: scripts/setup-host.sh installs it");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   // --- JavaScript patterns in Java ---
