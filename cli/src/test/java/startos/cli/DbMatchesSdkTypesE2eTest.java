@@ -47,7 +47,8 @@ class DbMatchesSdkTypesE2eTest {
 
   @BeforeAll
   void start() throws Exception {
-    E2eStartd.assumeContainersAndPackages("hello-world", "dep-watcher", "slow-init");
+    E2eStartd.assumeContainersAndPackages(
+        "hello-world", "dep-watcher", "slow-init", "actions-demo", "task-demo");
     assertThat(CHECKER.resolve("node_modules/@start9labs/start-sdk"))
         .as("the official SDK in test-tools/sdk-compat (npm-projects.d/sdk-compat.sh installs it)")
         .isDirectory();
@@ -80,6 +81,19 @@ class DbMatchesSdkTypesE2eTest {
     box.awaitHealthy("hello-world");
     box.awaitHealthy("dep-watcher");
     take("running", box.dump());
+
+    // actions of every visibility and status rule, and tasks (critical, important, on another
+    // package) in the entries
+    Path actions = box.pack(E2eStartd.PACKAGES.resolve("actions-demo"), "actions-demo.s9pk");
+    Path tasks = box.pack(E2eStartd.PACKAGES.resolve("task-demo"), "task-demo.s9pk");
+    ok(box.run("package", "install", "-s", actions.toString()));
+    ok(box.run("package", "install", "-s", tasks.toString()));
+    JsonNode withActions = box.dump();
+    assertThat(withActions.at("/packageData/actions-demo/actions").size()).isPositive();
+    assertThat(withActions.findValues("tasks").stream().mapToInt(JsonNode::size).sum())
+        .as("tasks somewhere in the entries")
+        .isPositive();
+    take("actions and tasks", withActions);
 
     ok(box.run("package", "stop", "dep-watcher"));
     take(
