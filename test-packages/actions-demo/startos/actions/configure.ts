@@ -182,7 +182,7 @@ export const configureSpec = InputSpec.of({
             required: true,
             default: null,
             inputmode: 'url',
-            patterns: [{ regex: '^https?://', description: 'Must start with http:// or https://' }],
+            patterns: [{ regex: '^https?://.+$', description: 'Must start with http:// or https://' }],
           }),
         }),
       },
