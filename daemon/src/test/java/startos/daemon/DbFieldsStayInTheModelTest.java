@@ -59,11 +59,44 @@ class DbFieldsStayInTheModelTest {
           "localCerts",
           "packageStores");
 
+  /**
+   * Files still being moved onto the model (issue 9); a listed file that no longer spells a field
+   * fails the test until it is removed here, so the list only shrinks.
+   */
+  private static final Set<String> NOT_YET_MIGRATED =
+      Set.of(
+          "AuthMethods.java",
+          "CertStore.java",
+          "CertificateNames.java",
+          "ControlEffects.java",
+          "DbMethods.java",
+          "DependencyEffects.java",
+          "EntryShape.java",
+          "InitialDb.java",
+          "InstallEntries.java",
+          "NetEffects.java",
+          "Notifications.java",
+          "OutboundGateway.java",
+          "PackageData.java",
+          "PackageMethods.java",
+          "Pointers.java",
+          "PortAllocator.java",
+          "ServerApi.java",
+          "ServiceContainer.java",
+          "ServiceManager.java",
+          "ServiceStatus.java",
+          "Sessions.java",
+          "SetupApi.java",
+          "SmtpSettings.java",
+          "SslEffects.java",
+          "Startd.java");
+
   private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   @Test
   void noSourceOutsideTheModelSpellsADatabaseField() {
     List<String> found = new ArrayList<>();
+    Set<String> stillSpelling = new java.util.TreeSet<>();
     for (Path file : PackageStructureTest.sources()) {
       // the daemon owns the database; patchdb, the CLI and benches read it only as JSON
       if (!file.toString().contains("/daemon/src/main/java/")
@@ -88,6 +121,10 @@ class DbFieldsStayInTheModelTest {
         Matcher m = STRING.matcher(line);
         while (m.find()) {
           if (spellsAField(m.group(1))) {
+            stillSpelling.add(file.getFileName().toString());
+            if (NOT_YET_MIGRATED.contains(file.getFileName().toString())) {
+              continue;
+            }
             found.add(file.getFileName() + ":" + (i + 1) + ": \"" + m.group(1) + "\"");
           }
         }
@@ -97,6 +134,9 @@ class DbFieldsStayInTheModelTest {
         .as(
             "database fields spelled outside startos.model; read and write them through the records")
         .isEmpty();
+    assertThat(NOT_YET_MIGRATED)
+        .as("files migrated onto the model: remove them from NOT_YET_MIGRATED")
+        .allSatisfy(f -> assertThat(stillSpelling).contains(f));
   }
 
   /** A lone field name, or a pointer whose first or any segment is one. */
