@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,6 +119,26 @@ final class RuntimeClient implements AutoCloseable {
 
   /** Calls a runtime method and waits for its answer; package errors keep their message. */
   JsonNode call(String method, JsonNode params, Duration timeout) {
+    return call(method, params, Optional.of(timeout));
+  }
+
+  /**
+   * Calls a runtime method and waits as long as the package works on it: {@code init} and {@code
+   * exit} run the package's migrations, which take tens of minutes on real data, so no deadline may
+   * cut them (StartOS sets none either). The wait ends when the runtime answers, when its
+   * connection closes (the container died, or {@link #close} from cancel-install or startd's
+   * shutdown), or when the calling thread is interrupted.
+   */
+  JsonNode callUntilAnswered(String method, JsonNode params) {
+    return call(method, params, Optional.empty());
+  }
+
+  /** A client over an already-checked connection; tests play the runtime on the other end. */
+  static RuntimeClient over(String packageId, SocketChannel channel) {
+    return new RuntimeClient(packageId, channel, c -> {});
+  }
+
+  private JsonNode call(String method, JsonNode params, Optional<Duration> timeout) {
     long id = nextId.getAndIncrement();
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     waiting.put(id, reply);
@@ -128,7 +149,10 @@ final class RuntimeClient implements AutoCloseable {
     request.set("params", params);
     try {
       send(request);
-      JsonNode answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      JsonNode answer =
+          timeout.isPresent()
+              ? reply.get(timeout.get().toMillis(), TimeUnit.MILLISECONDS)
+              : reply.get();
       JsonNode error = answer.get("error");
       if (error != null && !error.isNull()) {
         throw new RpcException(
@@ -142,7 +166,12 @@ final class RuntimeClient implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new RpcException(
           ErrorKind.TIMEOUT,
-          packageId + ": " + method + " did not answer within " + timeout.toSeconds() + " s");
+          packageId
+              + ": "
+              + method
+              + " did not answer within "
+              + timeout.orElseThrow().toSeconds()
+              + " s");
     } catch (ExecutionException e) {
       throw new RpcException(
           ErrorKind.LXC,

@@ -210,8 +210,8 @@ public final class Service {
   /**
    * Stops main and the container without changing what the user wants (startd going down). An
    * operation holding the lock meanwhile is cut short rather than waited for: an init or uninit may
-   * wait for the package up to {@code initTimeout} (10 min), so its runtime connection is closed
-   * and its call fails now. Blocking, any thread.
+   * wait for the package without a deadline (a migration), so its runtime connection is closed and
+   * its call fails now. Blocking, any thread.
    */
   void shutdown() {
     crashes.supersede();

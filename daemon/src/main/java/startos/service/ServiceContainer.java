@@ -123,7 +123,8 @@ final class ServiceContainer {
     } else {
       params.putNull("kind");
     }
-    client.call("init", params, settings.initTimeout());
+    // no deadline: a migration may take tens of minutes; cancel-install and shutdown abort() it
+    client.callUntilAnswered("init", params);
     install.ifPresent(InstallProgress::checkCancelled);
   }
 
@@ -171,7 +172,8 @@ final class ServiceContainer {
     ObjectNode params = NODES.objectNode();
     params.put("id", "exit-" + eventId());
     params.set("target", target);
-    client.call("exit", params, settings.initTimeout());
+    // no deadline, as init: an uninit toward an older version migrates the data back
+    client.callUntilAnswered("exit", params);
   }
 
   /**

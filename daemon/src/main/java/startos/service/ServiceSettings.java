@@ -19,7 +19,6 @@ import startos.container.IdRanges;
  * @param containerRootUid host uid the runtime image and legacy installs are owned by (100000,
  *     LXC's default id map); each package's container runs in its own range ({@link #rootUid})
  * @param stopTimeout how long a container gets after SIGTERM before it is killed
- * @param initTimeout how long a package's init may take
  * @param memoryLimitBytes the memory cap of each service's container (cgroup {@code
  *     memory.limit_in_bytes}); 0 leaves memory uncapped
  * @param idRanges each package's own host id range
@@ -35,7 +34,6 @@ public record ServiceSettings(
     String osIp,
     int containerRootUid,
     Duration stopTimeout,
-    Duration initTimeout,
     long memoryLimitBytes,
     IdRanges idRanges,
     long maxSideloadBytes,
@@ -89,9 +87,9 @@ public record ServiceSettings(
   }
 
   /**
-   * Defaults: this JVM's arch, 10.209.0.1 (LxcSettings.defaults), uid 100000, 30 s, 10 min, and a
-   * memory cap of the machine's RAM minus a reserve for the host ({@link #defaultMemoryLimit}), and
-   * volumes in plain directories (startd gives each install its own disk: {@link
+   * Defaults: this JVM's arch, 10.209.0.1 (LxcSettings.defaults), uid 100000, a 30 s stop timeout,
+   * a memory cap of the machine's RAM minus a reserve for the host ({@link #defaultMemoryLimit}),
+   * and volumes in plain directories (startd gives each install its own disk: {@link
    * #withMaxVolumeBytes}).
    */
   public static ServiceSettings defaults(Path dataDir, Path runtimeImage) {
@@ -102,7 +100,6 @@ public record ServiceSettings(
         "10.209.0.1",
         100_000,
         Duration.ofSeconds(30),
-        Duration.ofMinutes(10),
         defaultMemoryLimit(hostMemoryBytes()),
         IdRanges.open(dataDir.resolve("id-ranges.properties"), IdRanges.DEFAULT_BASE, 100_000),
         DEFAULT_MAX_SIDELOAD,
@@ -126,7 +123,6 @@ public record ServiceSettings(
         ip,
         containerRootUid,
         stopTimeout,
-        initTimeout,
         memoryLimitBytes,
         idRanges,
         maxSideloadBytes,
@@ -141,7 +137,6 @@ public record ServiceSettings(
         osIp,
         containerRootUid,
         timeout,
-        initTimeout,
         memoryLimitBytes,
         idRanges,
         maxSideloadBytes,
@@ -159,7 +154,6 @@ public record ServiceSettings(
         osIp,
         containerRootUid,
         stopTimeout,
-        initTimeout,
         memoryLimitBytes,
         idRanges,
         bytes,
@@ -175,7 +169,6 @@ public record ServiceSettings(
         osIp,
         containerRootUid,
         stopTimeout,
-        initTimeout,
         memoryLimitBytes,
         idRanges,
         maxSideloadBytes,
@@ -190,7 +183,6 @@ public record ServiceSettings(
         osIp,
         containerRootUid,
         stopTimeout,
-        initTimeout,
         bytes,
         idRanges,
         maxSideloadBytes,

@@ -86,4 +86,97 @@ class RuntimeClientTest {
       }
     }
   }
+
+  /** The runtime's end of a connection, and the client startd holds on the other. */
+  private record Pair(SocketChannel runtime, RuntimeClient client) {}
+
+  private Pair pair() throws IOException {
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(rpc.resolve("runtime.sock")));
+      SocketChannel host = SocketChannel.open(StandardProtocolFamily.UNIX);
+      host.connect(UnixDomainSocketAddress.of(rpc.resolve("runtime.sock")));
+      return new Pair(server.accept(), RuntimeClient.over("slow", host));
+    }
+  }
+
+  private static String readLine(SocketChannel ch) throws IOException {
+    StringBuilder line = new StringBuilder();
+    ByteBuffer one = ByteBuffer.allocate(1);
+    while (true) {
+      one.clear();
+      if (ch.read(one) < 0) {
+        throw new IOException("closed");
+      }
+      char c = (char) one.get(0);
+      if (c == '\n') {
+        return line.toString();
+      }
+      line.append(c);
+    }
+  }
+
+  /** Blocks until {@code t} waits (for the runtime's answer), so nothing depends on timing. */
+  private static void awaitBlocked(Thread t) throws InterruptedException {
+    while (t.getState() != Thread.State.WAITING) {
+      assertThat(t.isAlive()).as("the caller gave up before the runtime answered").isTrue();
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void initWaitsForTheRuntimeHoweverLongItsMigrationTakes() throws Exception {
+    Pair p = pair();
+    try (RuntimeClient client = p.client()) {
+      var result = new java.util.concurrent.CompletableFuture<String>();
+      Thread caller =
+          Thread.ofPlatform()
+              .start(() -> {
+                try {
+                  result.complete(
+                      client.callUntilAnswered("init", RuntimeClient.JSON.nullNode()).asText());
+                } catch (RuntimeException e) {
+                  result.completeExceptionally(e);
+                }
+              });
+      String request = readLine(p.runtime());
+      assertThat(RuntimeClient.JSON.readTree(request).path("method").asText()).isEqualTo("init");
+      // the caller has no deadline: it waits, without a timed park, until the answer comes
+      awaitBlocked(caller);
+      long id = RuntimeClient.JSON.readTree(request).path("id").asLong();
+      p.runtime()
+          .write(
+              ByteBuffer.wrap(
+                  ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":\"migrated\"}\n")
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(result.get()).isEqualTo("migrated");
+    } finally {
+      p.runtime().close();
+    }
+  }
+
+  @Test
+  void closingTheConnectionEndsAPendingInitAsCancelInstallDoes() throws Exception {
+    Pair p = pair();
+    try (RuntimeClient client = p.client()) {
+      var failure = new java.util.concurrent.CompletableFuture<RuntimeException>();
+      Thread caller =
+          Thread.ofPlatform()
+              .start(() -> {
+                try {
+                  client.callUntilAnswered("init", RuntimeClient.JSON.nullNode());
+                  failure.completeExceptionally(new AssertionError("init returned"));
+                } catch (RuntimeException e) {
+                  failure.complete(e);
+                }
+              });
+      readLine(p.runtime());
+      awaitBlocked(caller);
+      client.close(); // what ServiceContainer.abort() does on cancel-install or shutdown
+      assertThat(failure.get())
+          .isInstanceOf(RpcException.class)
+          .hasMessage("slow: lost the connection to the container runtime during init");
+    } finally {
+      p.runtime().close();
+    }
+  }
 }

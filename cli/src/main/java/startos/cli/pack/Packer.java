@@ -338,15 +338,12 @@ final class Packer {
       JsonNode meta = dep.remove("metadata");
       JsonNode s9pk = dep.remove("s9pk");
       if (meta != null && meta.isObject()) {
-        Path icon = opts.path().resolve(meta.path("icon").asText(""));
-        if (!Files.isRegularFile(icon)) {
-          throw CliException.local(
-              "dependency " + e.getKey() + ": icon " + icon + " does not exist");
-        }
+        DependencyIcon icon =
+            DependencyIcon.resolve(e.getKey(), meta.path("icon").asText(""), opts.path());
         ObjectNode m = RpcClient.JSON.createObjectNode();
         m.set("title", meta.path("title"));
         b.add(base + "metadata.json", Output.compact(m).getBytes(StandardCharsets.UTF_8));
-        b.add(base + "icon." + extension(icon), readAll(icon));
+        b.add(base + "icon." + icon.extension(), icon.bytes());
       } else if (s9pk != null && s9pk.isTextual()) {
         Path file = opts.path().resolve(s9pk.asText());
         try (S9pkArchive other = S9pkArchive.open(file)) {
@@ -426,14 +423,6 @@ final class Packer {
     ArrayNode a = RpcClient.JSON.createArrayNode();
     values.forEach(a::add);
     return a;
-  }
-
-  private static byte[] readAll(Path p) {
-    try {
-      return Files.readAllBytes(p);
-    } catch (IOException e) {
-      throw CliException.local("cannot read " + p + ": " + e.getMessage(), e);
-    }
   }
 
   private static Path tempDir() {

@@ -187,8 +187,12 @@ public final class S9pkCommands {
       manifest.ifPresent(m -> {
         m.path("dependencies")
             .forEach(d -> {
-              if (d.path("metadata").path("icon").isTextual()) {
-                paths.add(opts.path().resolve(d.path("metadata").path("icon").asText()).toString());
+              String icon = d.path("metadata").path("icon").asText("");
+              if (!icon.isEmpty()) {
+                // A URL (data:, http:) is not a file of the checkout; StartOS lists only paths.
+                if (!icon.matches("(?i)(data|https?):.*")) {
+                  paths.add(opts.path().resolve(icon.replaceFirst("^file://", "")).toString());
+                }
               } else if (d.path("s9pk").isTextual()) {
                 paths.add(opts.path().resolve(d.path("s9pk").asText()).toString());
               }
