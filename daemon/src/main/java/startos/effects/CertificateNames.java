@@ -1,6 +1,5 @@
 package startos.effects;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -10,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import startos.model.BindInfo;
+import startos.model.Host;
 import startos.rpc.ErrorKind;
 import startos.rpc.ProtocolException;
 import startos.rpc.RpcException;
@@ -66,12 +67,12 @@ final class CertificateNames {
   /**
    * The name set of {@code packageId}.
    *
-   * @param packageData {@code /public/packageData}: every installed package's entry
+   * @param hostsByPackage every installed package's hosts, by package id
    * @param containerIp a package's container address, when it has one
    */
   static CertificateNames of(
       String packageId,
-      JsonNode packageData,
+      Map<String, Map<String, Host>> hostsByPackage,
       Server server,
       Function<String, Optional<String>> containerIp) {
     Set<String> served = new TreeSet<>();
@@ -82,14 +83,14 @@ final class CertificateNames {
     add(served, server.bridgeIp());
     LOOPBACK.forEach(a -> add(served, a));
 
-    JsonNode entry = packageData.path(packageId);
-    Set<String> own = namesOf(packageId, entry, containerIp);
-    boolean bindsPort = bindsPort(entry);
+    Map<String, Host> hosts = hostsByPackage.getOrDefault(packageId, Map.of());
+    Set<String> own = namesOf(packageId, hosts, containerIp);
+    boolean bindsPort = bindsPort(hosts);
     if (bindsPort) {
       own.addAll(served);
     }
     Map<String, String> others = new HashMap<>();
-    for (Map.Entry<String, JsonNode> e : packageData.properties()) {
+    for (Map.Entry<String, Map<String, Host>> e : hostsByPackage.entrySet()) {
       if (!e.getKey().equals(packageId)) {
         namesOf(e.getKey(), e.getValue(), containerIp).forEach(n -> others.put(n, e.getKey()));
       }
@@ -149,41 +150,25 @@ final class CertificateNames {
   }
 
   private static Set<String> namesOf(
-      String id, JsonNode entry, Function<String, Optional<String>> containerIp) {
+      String id, Map<String, Host> hosts, Function<String, Optional<String>> containerIp) {
     Set<String> names = new TreeSet<>();
     INTERNAL_SUFFIXES.forEach(s -> add(names, id + s));
     containerIp.apply(id).ifPresent(ip -> add(names, ip));
-    for (JsonNode h : entry.path("hosts")) {
-      h.path("publicDomains").fieldNames().forEachRemaining(d -> add(names, d));
-      h.path("privateDomains").fieldNames().forEachRemaining(d -> add(names, d));
-      for (JsonNode b : h.path("bindings")) {
-        for (JsonNode a : b.path("addresses").path("available")) {
-          addAvailable(names, a.has("hostname") ? a.path("hostname") : a);
-        }
+    for (Host h : hosts.values()) {
+      h.publicDomains().keySet().forEach(d -> add(names, d));
+      h.privateDomains().keySet().forEach(d -> add(names, d));
+      for (BindInfo b : h.bindings().values()) {
+        b.addresses().availableNames().forEach(n -> add(names, n));
       }
     }
     return names;
   }
 
-  /** An available address: a plain hostname (0.4) or {@code {value, subdomain}} (0.3.6). */
-  private static void addAvailable(Set<String> names, JsonNode hostname) {
-    if (hostname.isTextual()) {
-      add(names, hostname.asText());
-    } else if (hostname.path("value").isTextual()) {
-      String value = hostname.path("value").asText();
-      add(names, value);
-      if (hostname.path("subdomain").isTextual()) {
-        add(names, hostname.path("subdomain").asText() + "." + value);
-      }
-    }
-  }
-
-  /** True when one of the entry's bindings holds a port the host forwards. */
-  private static boolean bindsPort(JsonNode entry) {
-    for (JsonNode h : entry.path("hosts")) {
-      for (JsonNode b : h.path("bindings")) {
-        JsonNode net = b.path("net");
-        if (net.path("assignedPort").isInt() || net.path("assignedSslPort").isInt()) {
+  /** True when one of the package's bindings holds a port the host forwards. */
+  private static boolean bindsPort(Map<String, Host> hosts) {
+    for (Host h : hosts.values()) {
+      for (BindInfo b : h.bindings().values()) {
+        if (b.net().assignedPort().isPresent() || b.net().assignedSslPort().isPresent()) {
           return true;
         }
       }

@@ -3,8 +3,8 @@ package startos.effects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import startos.effects.ControlParams.ClearCallbacks;
 import startos.effects.ControlParams.CreateFs;
@@ -17,7 +17,11 @@ import startos.effects.ControlParams.Read;
 import startos.effects.ControlParams.SetDataVersion;
 import startos.effects.ControlParams.SetHealth;
 import startos.effects.ControlParams.SetMainStatus;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.HealthCheckResult;
+import startos.model.ModelJson;
+import startos.model.PackageDataEntry;
+import startos.model.PackageState;
 import startos.rpc.ErrorKind;
 import startos.rpc.ProtocolException;
 import startos.rpc.RpcException;
@@ -27,20 +31,20 @@ import startos.smtp.SmtpSettings;
 final class ControlEffects {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private final PatchDb db;
+  private final Database db;
   private final ServiceHost host;
   private final Watches watches;
   private final DataVersions dataVersions;
   private final OutboundGateway gateway;
   private final SmtpSettings smtp;
 
-  ControlEffects(PatchDb db, ServiceHost host, Watches watches) {
+  ControlEffects(Database db, ServiceHost host, Watches watches) {
     this.db = db;
     this.host = host;
     this.watches = watches;
     this.dataVersions = new DataVersions(db, host::volumesDir);
     this.gateway = new OutboundGateway(db, OutboundGateway.ROUTES);
-    this.smtp = new SmtpSettings(db);
+    this.smtp = new SmtpSettings(db.patchDb());
   }
 
   void register(EffectTable t) {
@@ -63,7 +67,7 @@ final class ControlEffects {
     t.register("set-data-version", this::setDataVersion, SetDataVersion.class);
     t.register("get-data-version", this::dataVersion);
     t.register("clear-callbacks", this::clearCallbacks, ClearCallbacks.class);
-    new ActionEffects(db).register(t);
+    new ActionEffects(db.patchDb()).register(t);
   }
 
   private JsonNode restart(EffectCall c) {
@@ -77,9 +81,14 @@ final class ControlEffects {
   }
 
   private JsonNode status(EffectCall c, Read p) {
-    String pointer = PackageData.pointer(p.target(c)) + "/statusInfo";
+    String target = p.target(c);
     return watches.answer(
-        c.packageId(), p.callback(), () -> db.get(pointer).orElse(NODES.nullNode()));
+        c.packageId(),
+        p.callback(),
+        () ->
+            db.packageEntry(target)
+                .map(e -> ModelJson.encode(e.statusInfo()))
+                .orElse(NODES.nullNode()));
   }
 
   private JsonNode setInitProgress(EffectCall c, InitProgress p) {
@@ -150,44 +159,46 @@ final class ControlEffects {
   }
 
   private JsonNode manifest(String packageId) {
-    return db.get(PackageData.pointer(packageId))
-        .flatMap(PackageData::manifest)
+    return db.packageEntry(packageId)
+        .map(e -> installedManifest(e.stateInfo()))
         .<JsonNode>map(JsonNode::deepCopy)
         .orElse(NODES.nullNode());
   }
 
+  /** The manifest of the version installed now (an update's old one), else the incoming one. */
+  private static JsonNode installedManifest(PackageState state) {
+    return switch (state) {
+      case PackageState.Updating u -> u.manifest();
+      default -> state.targetManifest();
+    };
+  }
+
   private JsonNode installed(EffectCall c) {
     ArrayNode out = NODES.arrayNode();
-    db.get("/public/packageData")
-        .ifPresent(all ->
-            all.properties()
-                .forEach(e -> {
-                  if (PackageData.state(e.getValue()).equals("installed")) {
-                    out.add(e.getKey());
-                  }
-                }));
+    for (Map.Entry<String, PackageDataEntry> e : db.packages().entrySet()) {
+      if (e.getValue().stateInfo() instanceof PackageState.Installed) {
+        out.add(e.getKey());
+      }
+    }
     return out;
   }
 
   private JsonNode setHealth(EffectCall c, SetHealth p) {
-    db.mutate(root -> {
-      ObjectNode entry = PackageData.require(root, c.packageId());
-      ObjectNode health = PackageData.object(PackageData.object(entry, "statusInfo"), "health");
-      if (!health.has(p.id())) {
+    HealthCheckResult check = HealthCheckResult.of(p.name(), p.result(), p.message());
+    db.mutate(tx -> {
+      PackageDataEntry entry = tx.requirePackage(c.packageId());
+      Map<String, HealthCheckResult> health = entry.statusInfo().health();
+      if (!health.containsKey(p.id())) {
         EffectLimits.requireBelow(
             health.size(),
             EffectLimits.MAX_HEALTH_CHECKS,
             "health checks",
             "report new results under the ids of existing checks");
       }
-      ObjectNode check = health.putObject(p.id());
-      check.put("name", p.name());
-      check.put("result", p.result().wire());
-      if (p.message().isPresent()) {
-        check.put("message", p.message().get());
-      } else {
-        check.putNull("message");
-      }
+      tx.putPackage(
+          c.packageId(),
+          entry.withStatusInfo(
+              entry.statusInfo().withHealth(ModelJson.with(health, p.id(), check))));
       return null;
     });
     return NODES.nullNode();
@@ -245,12 +256,8 @@ final class ControlEffects {
    * {@code dependencies} (the manifest of the version running now, an update's new one included).
    */
   private void requireDeclaredDependency(String caller, String owner, String volume) {
-    JsonNode entry = db.get(PackageData.pointer(caller)).orElse(NODES.missingNode());
-    JsonNode info = entry.path("stateInfo");
     JsonNode running =
-        info.path("installingInfo").path("newManifest").isObject()
-            ? info.path("installingInfo").path("newManifest")
-            : info.path("manifest");
+        db.packageEntry(caller).map(PackageDataEntry::targetManifest).orElse(NODES.missingNode());
     if (!running.path("dependencies").has(owner)) {
       throw new RpcException(
           ErrorKind.AUTHORIZATION,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import startos.model.HealthCheckResult;
 import startos.rpc.ProtocolException;
 
 /**
@@ -40,35 +41,21 @@ final class ControlParams {
     }
   }
 
-  /** {@code T.HealthCheckResult}'s words. */
-  enum HealthResult {
-    @JsonProperty("success")
-    SUCCESS,
-    @JsonProperty("disabled")
-    DISABLED,
-    @JsonProperty("starting")
-    STARTING,
-    @JsonProperty("waiting")
-    WAITING,
-    @JsonProperty("loading")
-    LOADING,
-    @JsonProperty("failure")
-    FAILURE;
-
-    String wire() {
-      return EffectParams.wireName(this);
-    }
-  }
-
-  /** {@code T.SetHealth}: {@code loading} and {@code failure} carry a message. */
-  record SetHealth(String id, String name, HealthResult result, Optional<String> message) {
+  /**
+   * {@code T.SetHealth}: {@code loading} and {@code failure} carry a message. The result word is
+   * decoded into the model's {@link HealthCheckResult.Result}: an unknown word is refused with the
+   * words StartOS knows.
+   */
+  record SetHealth(
+      String id, String name, HealthCheckResult.Result result, Optional<String> message) {
     SetHealth {
       ControlEffects.checkId(required(id, "id", "a string"), "id");
       EffectLimits.requireText(required(name, "name", "a string"), "the health check name");
       required(result, "result", "a health check result");
-      if ((result == HealthResult.FAILURE || result == HealthResult.LOADING) && message.isEmpty()) {
+      if ((result == HealthCheckResult.Result.FAILURE || result == HealthCheckResult.Result.LOADING)
+          && message.isEmpty()) {
         throw ProtocolException.invalidParams(
-            "a '" + result.wire() + "' health result needs a message");
+            "a '" + EffectParams.wireName(result) + "' health result needs a message");
       }
       message.ifPresent(m -> EffectLimits.requireText(m, "the health check message"));
     }

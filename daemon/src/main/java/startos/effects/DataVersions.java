@@ -1,7 +1,5 @@
 package startos.effects;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +8,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import startos.hostfs.SafeTree;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.ModelJson;
+import startos.model.Slots;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
@@ -36,41 +37,36 @@ final class DataVersions {
   /** A data version is an exver string; anything longer was not written by us. */
   static final int LEGACY_MAX_BYTES = 256;
 
-  private final PatchDb db;
+  private final Database db;
   private final Function<String, Path> volumesDir;
 
   /**
    * @param volumesDir a package's volumes directory; it must sit in a directory only the host
    *     writes (the legacy file is moved there before it is looked at)
    */
-  DataVersions(PatchDb db, Function<String, Path> volumesDir) {
+  DataVersions(Database db, Function<String, Path> volumesDir) {
     this.db = db;
     this.volumesDir = volumesDir;
   }
 
   Optional<String> read(String packageId) {
-    if (db.get(PackageData.pointer(packageId)).isEmpty()) {
+    if (db.packageEntry(packageId).isEmpty()) {
       throw new RpcException(ErrorKind.NOT_FOUND, "package " + packageId + " is not installed");
     }
-    Optional<JsonNode> recorded = db.get(EntryShape.DATA_VERSIONS + "/" + packageId);
-    if (recorded.isEmpty()) {
+    Map<String, String> versions = db.read(Slots.DATA_VERSIONS);
+    // a key with no version (JSON null) is a package that recorded none: nothing to adopt
+    if (!versions.containsKey(packageId)) {
       Optional<String> legacy = adoptLegacy(packageId);
       write(packageId, legacy);
       return legacy;
     }
-    JsonNode v = recorded.get();
-    return v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
+    return Optional.ofNullable(versions.get(packageId));
   }
 
   void write(String packageId, Optional<String> version) {
-    db.mutate(root -> {
-      PackageData.require(root, packageId);
-      ObjectNode versions = EntryShape.dataVersions(root);
-      if (version.isPresent()) {
-        versions.put(packageId, version.get());
-      } else {
-        versions.putNull(packageId);
-      }
+    db.mutate(tx -> {
+      tx.requirePackage(packageId);
+      tx.update(Slots.DATA_VERSIONS, v -> ModelJson.with(v, packageId, version.orElse(null)));
       return null;
     });
     // a left-over legacy file must not come back once the database holds the truth

@@ -2,12 +2,14 @@ package startos.effects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import startos.effects.ControlParams.Read;
 import startos.effects.NetParams.BindParams;
 import startos.effects.NetParams.ClearBindings;
@@ -16,13 +18,22 @@ import startos.effects.NetParams.ExportServiceInterfaceParams;
 import startos.effects.NetParams.GetHostInfo;
 import startos.effects.NetParams.GetServiceInterface;
 import startos.effects.NetParams.GetServicePortForward;
-import startos.patchdb.PatchDb;
+import startos.model.BindInfo;
+import startos.model.BindOptions;
+import startos.model.Database;
+import startos.model.DbTx;
+import startos.model.DerivedAddressInfo;
+import startos.model.Host;
+import startos.model.ModelJson;
+import startos.model.NetInfo;
+import startos.model.PackageDataEntry;
+import startos.model.ServiceInterface;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
 /**
- * Bindings and interfaces, recorded in {@code packageData.<id>.hosts}: each binding gets external
- * ports and a real port forward from the host to the container.
+ * Bindings and interfaces, recorded in the package entry's {@link Host}s: each binding gets
+ * external ports and a real port forward from the host to the container.
  */
 final class NetEffects {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -30,11 +41,11 @@ final class NetEffects {
   /** A forward to add or remove once the database change is committed. */
   record ForwardChange(boolean add, int hostPort, int internalPort) {}
 
-  private final PatchDb db;
+  private final Database db;
   private final ServiceHost host;
   private final Watches watches;
 
-  NetEffects(PatchDb db, ServiceHost host, Watches watches) {
+  NetEffects(Database db, ServiceHost host, Watches watches) {
     this.db = db;
     this.host = host;
     this.watches = watches;
@@ -55,7 +66,10 @@ final class NetEffects {
   private JsonNode portForward(EffectCall c, GetServicePortForward p) {
     String hostId = p.hostId();
     int port = p.internalPort();
-    return db.get(hostPointer(p.target(c), hostId) + "/bindings/" + port + "/net")
+    return hosts(p.target(c))
+        .map(hosts -> hosts.get(hostId))
+        .map(h -> h.bindings().get(port))
+        .map(b -> ModelJson.encode(b.net()))
         .orElseThrow(() ->
             new RpcException(
                 ErrorKind.NOT_FOUND,
@@ -63,9 +77,16 @@ final class NetEffects {
   }
 
   private JsonNode hostInfo(EffectCall c, GetHostInfo p) {
-    String pointer = hostPointer(p.target(c), p.hostId());
+    String pkg = p.target(c);
+    String hostId = p.hostId();
     return watches.answer(
-        c.packageId(), p.callback(), () -> db.get(pointer).orElse(NODES.nullNode()));
+        c.packageId(),
+        p.callback(),
+        () ->
+            hosts(pkg)
+                .map(hosts -> hosts.get(hostId))
+                .map(ModelJson::encode)
+                .orElse(NODES.nullNode()));
   }
 
   private JsonNode serviceInterface(EffectCall c, GetServiceInterface p) {
@@ -75,48 +96,42 @@ final class NetEffects {
         c.packageId(),
         p.callback(),
         () ->
-            interfaces(pkg).path(id).isMissingNode() ? NODES.nullNode() : interfaces(pkg).get(id));
+            Optional.ofNullable(interfaces(pkg).get(id))
+                .map(ModelJson::encode)
+                .orElse(NODES.nullNode()));
   }
 
   private JsonNode listInterfaces(EffectCall c, Read p) {
     String pkg = p.target(c);
-    return watches.answer(c.packageId(), p.callback(), () -> interfaces(pkg));
+    return watches.answer(c.packageId(), p.callback(), () -> ModelJson.encode(interfaces(pkg)));
   }
 
   private JsonNode clearInterfaces(EffectCall c, ClearServiceInterfaces p) {
     Set<String> keep = new HashSet<>(p.except());
-    db.mutate(root -> {
-      forEachBinding(
-          PackageData.require(root, c.packageId()),
-          b -> PackageData.object(b, "interfaces").retain(keep));
+    db.mutate(tx -> {
+      updateBindings(
+          tx,
+          c.packageId(),
+          b -> b.withInterfaces(filter(b.interfaces(), id -> keep.contains(id))));
       return null;
     });
     return NODES.nullNode();
   }
 
-  private static String hostPointer(String pkg, String hostId) {
-    return PackageData.pointer(pkg) + "/hosts/" + hostId;
-  }
-
   private JsonNode bind(EffectCall c, BindParams p) {
     String hostId = p.id();
     int internal = p.internalPort();
-    int preferred = p.preferredExternalPort();
-    JsonNode addSsl = p.addSsl().orElse(NODES.nullNode());
-    JsonNode secure = p.secure().orElse(NODES.nullNode());
     // stored as StartOS reads them: its fields only (the SDK sends more)
-    ObjectNode options = NODES.objectNode();
-    options.put("preferredExternalPort", preferred);
-    options.set("addSsl", addSsl.isNull() ? NODES.nullNode() : EntryShape.addSsl(addSsl));
-    options.set("secure", secure.isNull() ? NODES.nullNode() : EntryShape.secure(secure));
+    BindOptions options =
+        new BindOptions(p.preferredExternalPort(), p.sslOptions(), p.securityOptions());
     List<ForwardChange> changes = new ArrayList<>();
     // read before taking the database lock: /proc is the host's, the moment of asking is enough
     // because HostNetwork checks again when it installs the forward
     Set<Integer> reserved = host.reservedHostPorts();
-    db.mutate(root -> {
-      ObjectNode entry = PackageData.require(root, c.packageId());
-      ObjectNode hosts = PackageData.object(entry, "hosts");
-      if (!hosts.has(hostId)) {
+    db.mutate(tx -> {
+      PackageDataEntry entry = tx.requirePackage(c.packageId());
+      Map<String, Host> hosts = entry.hosts();
+      if (!hosts.containsKey(hostId)) {
         // clear-bindings keeps hosts (the user's domains live there): count them apart
         EffectLimits.requireBelow(
             hosts.size(),
@@ -124,11 +139,9 @@ final class NetEffects {
             "hosts",
             "bind new ports under the ids of existing hosts");
       }
-      ObjectNode h = host(hosts, hostId);
-      ObjectNode bindings = PackageData.object(h, "bindings");
-      JsonNode old = bindings.get(Integer.toString(internal));
-      PortAllocator ports = new PortAllocator(root, reserved);
-      if (old != null && old.path("options").equals(options)) {
+      Host h = hosts.getOrDefault(hostId, Host.empty());
+      BindInfo old = h.bindings().get(internal);
+      if (old != null && old.options().equals(options)) {
         return null;
       }
       if (old == null) {
@@ -138,61 +151,48 @@ final class NetEffects {
             "port bindings",
             "remove some with clear-bindings before adding more");
       }
+      PortAllocator ports = new PortAllocator(tx, reserved);
       if (old != null) {
         release(ports, old, internal, changes);
       }
-      ObjectNode net = NODES.objectNode();
-      Integer sslPort = null;
-      if (!addSsl.isNull()) {
-        sslPort = ports.preferredOrAny(addSsl.path("preferredExternalPort").asInt(443), true);
+      Optional<Integer> sslPort =
+          options.addSsl().map(ssl -> ports.preferredOrAny(ssl.preferredExternalPort(), true));
+      boolean secureSsl = options.secure().map(BindOptions.Security::ssl).orElse(false);
+      Optional<Integer> plainPort = Optional.empty();
+      if (!(secureSsl && options.addSsl().isPresent())) {
+        int plain = ports.preferredOrAny(options.preferredExternalPort(), false);
+        plainPort = Optional.of(plain);
+        changes.add(new ForwardChange(true, plain, internal));
       }
-      boolean secureSsl = secure.path("ssl").asBoolean(false);
-      Integer plainPort = null;
-      if (!(secureSsl && !addSsl.isNull())) {
-        plainPort = ports.preferredOrAny(preferred, false);
-        changes.add(new ForwardChange(true, plainPort, internal));
-      }
-      putPort(net, "assignedPort", plainPort);
-      putPort(net, "assignedSslPort", sslPort);
-      ObjectNode binding = NODES.objectNode();
-      binding.put("enabled", true);
-      binding.set("options", options);
-      binding.set("net", net);
-      binding.set("addresses", EntryShape.addresses());
-      binding.set(
-          "interfaces", old == null ? NODES.objectNode() : old.path("interfaces").deepCopy());
-      bindings.set(Integer.toString(internal), binding);
+      BindInfo binding =
+          new BindInfo(
+              true,
+              options,
+              new NetInfo(plainPort, sslPort),
+              DerivedAddressInfo.NONE,
+              old == null ? Map.of() : old.interfaces());
+      Host updated = h.withBindings(ModelJson.with(h.bindings(), internal, binding));
+      tx.putPackage(c.packageId(), entry.withHosts(ModelJson.with(entry.hosts(), hostId, updated)));
       return null;
     });
     apply(c.packageId(), changes);
     return NODES.nullNode();
   }
 
-  private static int countBindings(ObjectNode entry) {
-    int[] n = {0};
-    forEachBinding(entry, b -> n[0]++);
-    return n[0];
-  }
-
-  private static void putPort(ObjectNode net, String name, Integer port) {
-    if (port == null) {
-      net.putNull(name);
-    } else {
-      net.put(name, port);
-    }
+  private static int countBindings(PackageDataEntry entry) {
+    return entry.hosts().values().stream().mapToInt(h -> h.bindings().size()).sum();
   }
 
   private static void release(
-      PortAllocator ports, JsonNode binding, int internal, List<ForwardChange> changes) {
-    JsonNode net = binding.path("net");
-    if (net.path("assignedPort").canConvertToInt()) {
-      int port = net.get("assignedPort").asInt();
-      ports.release(port);
-      changes.add(new ForwardChange(false, port, internal));
-    }
-    if (net.path("assignedSslPort").canConvertToInt()) {
-      ports.release(net.get("assignedSslPort").asInt());
-    }
+      PortAllocator ports, BindInfo binding, int internal, List<ForwardChange> changes) {
+    binding
+        .net()
+        .assignedPort()
+        .ifPresent(port -> {
+          ports.release(port);
+          changes.add(new ForwardChange(false, port, internal));
+        });
+    binding.net().assignedSslPort().ifPresent(ports::release);
   }
 
   private JsonNode clearBindings(EffectCall c, ClearBindings p) {
@@ -201,19 +201,22 @@ final class NetEffects {
       keep.add(e.id() + ":" + e.internalPort());
     }
     List<ForwardChange> changes = new ArrayList<>();
-    db.mutate(root -> {
-      ObjectNode entry = PackageData.require(root, c.packageId());
-      ObjectNode hosts = PackageData.object(entry, "hosts");
-      PortAllocator ports = new PortAllocator(root);
-      for (Map.Entry<String, JsonNode> h : List.copyOf(hosts.properties())) {
-        ObjectNode bindings = PackageData.object((ObjectNode) h.getValue(), "bindings");
-        for (Map.Entry<String, JsonNode> b : List.copyOf(bindings.properties())) {
-          if (!keep.contains(h.getKey() + ":" + b.getKey())) {
-            release(ports, b.getValue(), Integer.parseInt(b.getKey()), changes);
-            bindings.remove(b.getKey());
+    db.mutate(tx -> {
+      PackageDataEntry entry = tx.requirePackage(c.packageId());
+      PortAllocator ports = new PortAllocator(tx);
+      Map<String, Host> hosts = new LinkedHashMap<>();
+      for (Map.Entry<String, Host> h : entry.hosts().entrySet()) {
+        Map<Integer, BindInfo> kept = new LinkedHashMap<>();
+        for (Map.Entry<Integer, BindInfo> b : h.getValue().bindings().entrySet()) {
+          if (keep.contains(h.getKey() + ":" + b.getKey())) {
+            kept.put(b.getKey(), b.getValue());
+          } else {
+            release(ports, b.getValue(), b.getKey(), changes);
           }
         }
+        hosts.put(h.getKey(), h.getValue().withBindings(kept));
       }
+      tx.putPackage(c.packageId(), entry.withHosts(hosts));
       return null;
     });
     apply(c.packageId(), changes);
@@ -234,20 +237,19 @@ final class NetEffects {
     String id = p.id();
     String hostId = p.addressInfo().hostId();
     int internal = p.addressInfo().internalPort();
-    // kept as the package sent it: the UI reads every field of T.AddressInfo
-    JsonNode addressInfo = c.raw().path("addressInfo");
-    ObjectNode iface = NODES.objectNode();
-    iface.put("id", id);
-    iface.put("name", p.name());
-    iface.put("description", p.description().orElse(""));
-    iface.put("masked", p.masked().orElse(false));
-    iface.set("addressInfo", addressInfo.deepCopy());
-    iface.put("type", EffectParams.wireName(p.type()));
-    EffectLimits.requireStorable(iface, "service interface " + id);
-    db.mutate(root -> {
-      ObjectNode entry = PackageData.require(root, c.packageId());
+    ServiceInterface iface =
+        new ServiceInterface(
+            id,
+            p.name(),
+            p.description().orElse(""),
+            p.masked().orElse(false),
+            p.fullAddressInfo(),
+            EffectParams.wireName(p.type()));
+    EffectLimits.requireStorable(ModelJson.encode(iface), "service interface " + id);
+    db.mutate(tx -> {
+      PackageDataEntry entry = tx.requirePackage(c.packageId());
       Set<String> ids = new HashSet<>();
-      forEachBinding(entry, b -> b.path("interfaces").fieldNames().forEachRemaining(ids::add));
+      forEachBinding(entry, b -> ids.addAll(b.interfaces().keySet()));
       if (!ids.contains(id)) {
         EffectLimits.requireBelow(
             ids.size(),
@@ -255,9 +257,8 @@ final class NetEffects {
             "service interfaces",
             "remove some with clear-service-interfaces before adding more");
       }
-      JsonNode binding =
-          entry.path("hosts").path(hostId).path("bindings").path(Integer.toString(internal));
-      if (!(binding instanceof ObjectNode b)) {
+      Host target = entry.hosts().get(hostId);
+      if (target == null || !target.bindings().containsKey(internal)) {
         throw new RpcException(
             ErrorKind.NOT_FOUND,
             "cannot export interface "
@@ -268,44 +269,65 @@ final class NetEffects {
                 + internal
                 + "; call bind first");
       }
-      forEachBinding(entry, other -> PackageData.object(other, "interfaces").remove(id));
-      PackageData.object(b, "interfaces").set(id, iface);
+      // an id lives on one binding: moving it drops it from the one it was on
+      updateBindings(
+          tx,
+          c.packageId(),
+          b -> b.withInterfaces(filter(b.interfaces(), other -> !other.equals(id))));
+      PackageDataEntry now = tx.requirePackage(c.packageId());
+      Host h = now.hosts().get(hostId);
+      BindInfo b = h.bindings().get(internal);
+      BindInfo exported = b.withInterfaces(ModelJson.with(b.interfaces(), id, iface));
+      tx.putPackage(
+          c.packageId(),
+          now.withHosts(
+              ModelJson.with(
+                  now.hosts(),
+                  hostId,
+                  h.withBindings(ModelJson.with(h.bindings(), internal, exported)))));
       return null;
     });
     return NODES.nullNode();
   }
 
-  private ObjectNode interfaces(String pkg) {
-    ObjectNode out = NODES.objectNode();
-    JsonNode hosts = db.get(PackageData.pointer(pkg) + "/hosts").orElse(NODES.objectNode());
-    for (JsonNode h : hosts) {
-      for (JsonNode b : h.path("bindings")) {
-        b.path("interfaces").properties().forEach(e -> out.set(e.getKey(), e.getValue()));
-      }
-    }
+  private Optional<Map<String, Host>> hosts(String pkg) {
+    return db.packageEntry(pkg).map(PackageDataEntry::hosts);
+  }
+
+  /** Every interface of the package's bindings, by id. */
+  private Map<String, ServiceInterface> interfaces(String pkg) {
+    Map<String, ServiceInterface> out = new LinkedHashMap<>();
+    db.packageEntry(pkg).ifPresent(e -> forEachBinding(e, b -> out.putAll(b.interfaces())));
     return out;
   }
 
-  private static void forEachBinding(ObjectNode entry, java.util.function.Consumer<ObjectNode> f) {
-    for (JsonNode h : entry.path("hosts")) {
-      for (JsonNode b : h.path("bindings")) {
-        if (b instanceof ObjectNode o) {
-          f.accept(o);
-        }
-      }
+  private static void forEachBinding(
+      PackageDataEntry entry, java.util.function.Consumer<BindInfo> f) {
+    for (Host h : entry.hosts().values()) {
+      h.bindings().values().forEach(f);
     }
   }
 
-  /** The host object, created with every field the UI expects. */
-  private static ObjectNode host(ObjectNode hosts, String hostId) {
-    ObjectNode h = PackageData.object(hosts, hostId);
-    PackageData.object(h, "bindings");
-    PackageData.object(h, "bindingRanges");
-    PackageData.object(h, "publicDomains");
-    PackageData.object(h, "privateDomains");
-    if (!h.path("portForwards").isArray()) {
-      h.putArray("portForwards");
+  /** Replaces every binding of the package's hosts by {@code change(binding)}. */
+  private static void updateBindings(DbTx tx, String pkg, UnaryOperator<BindInfo> change) {
+    PackageDataEntry entry = tx.requirePackage(pkg);
+    Map<String, Host> hosts = new LinkedHashMap<>();
+    for (Map.Entry<String, Host> h : entry.hosts().entrySet()) {
+      Map<Integer, BindInfo> bindings = new LinkedHashMap<>();
+      h.getValue().bindings().forEach((port, b) -> bindings.put(port, change.apply(b)));
+      hosts.put(h.getKey(), h.getValue().withBindings(bindings));
     }
-    return h;
+    tx.putPackage(pkg, entry.withHosts(hosts));
+  }
+
+  private static <V> Map<String, V> filter(
+      Map<String, V> map, java.util.function.Predicate<String> keep) {
+    Map<String, V> out = new LinkedHashMap<>();
+    map.forEach((k, v) -> {
+      if (keep.test(k)) {
+        out.put(k, v);
+      }
+    });
+    return out;
   }
 }

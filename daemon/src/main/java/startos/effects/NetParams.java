@@ -3,9 +3,15 @@ package startos.effects;
 import static startos.effects.EffectParams.required;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import startos.model.AddSslOptions;
+import startos.model.BindOptions;
+import startos.model.ModelException;
+import startos.model.ModelJson;
+import startos.model.ServiceInterface;
 import startos.rpc.ProtocolException;
 
 /**
@@ -27,8 +33,9 @@ final class NetParams {
   }
 
   /**
-   * {@code T.BindParams}. {@code addSsl} and {@code secure} are kept as sent in the binding's
-   * options (the UI reads them); startd itself reads only their ports and {@code ssl} flag.
+   * {@code T.BindParams}. {@code addSsl} and {@code secure} are read into StartOS's {@link
+   * AddSslOptions} and {@link BindOptions.Security}: what else the SDK sends ({@code scheme}) is
+   * dropped, as StartOS drops it.
    */
   record BindParams(
       String id,
@@ -55,6 +62,36 @@ final class NetParams {
       if (secure.isPresent() && !secure.get().isObject()) {
         throw ProtocolException.invalidParams("parameter 'secure' must be an object or null");
       }
+      addSsl.ifPresent(ssl -> lenient(ssl, AddSslOptions.class, "addSsl"));
+      secure.ifPresent(s -> lenient(s, BindOptions.Security.class, "secure"));
+    }
+
+    Optional<AddSslOptions> sslOptions() {
+      return addSsl.map(ssl -> lenient(ssl, AddSslOptions.class, "addSsl"));
+    }
+
+    Optional<BindOptions.Security> securityOptions() {
+      return secure.map(s -> lenient(s, BindOptions.Security.class, "secure"));
+    }
+  }
+
+  /**
+   * {@code json} read as the model reads it (StartOS's fields only, the rest dropped); a value of
+   * the wrong type in one of them is refused naming the parameter.
+   */
+  private static <T> T lenient(JsonNode json, Class<T> type, String name) {
+    try {
+      return ModelJson.decode(json, type);
+    } catch (ModelException e) {
+      throw ProtocolException.invalidParams(
+          "parameter '"
+              + name
+              + "' is not StartOS's "
+              + type.getSimpleName()
+              + ": "
+              + (e.getCause() instanceof JsonProcessingException j
+                  ? j.getOriginalMessage()
+                  : e.getMessage()));
     }
   }
 
@@ -135,12 +172,27 @@ final class NetParams {
 
   /**
    * {@code T.AddressInfo}; {@code addressInfo.hostId} and {@code .internalPort} name the binding
-   * the interface is exported on. The rest is kept as sent for the UI.
+   * the interface is exported on. The rest is recorded for the UI.
    */
-  record AddressInfo(String hostId, Integer internalPort) {
+  record AddressInfo(
+      Optional<String> username,
+      String hostId,
+      Integer internalPort,
+      Optional<String> scheme,
+      Optional<String> sslScheme,
+      Optional<String> suffix) {
     AddressInfo {
+      username = username == null ? Optional.empty() : username;
       ControlEffects.checkId(required(hostId, "hostId", "a string"), "addressInfo.hostId");
       port(internalPort, "addressInfo.internalPort");
+      scheme = scheme == null ? Optional.empty() : scheme;
+      sslScheme = sslScheme == null ? Optional.empty() : sslScheme;
+      suffix = suffix == null ? Optional.empty() : suffix;
+    }
+
+    ServiceInterface.AddressInfo toModel() {
+      return new ServiceInterface.AddressInfo(
+          username, hostId, internalPort, scheme, sslScheme, suffix.orElse(""));
     }
   }
 
@@ -157,6 +209,10 @@ final class NetParams {
       required(name, "name", "a string");
       required(addressInfo, "addressInfo", "an object");
       required(type, "type", "\"ui\", \"api\" or \"p2p\"");
+    }
+
+    ServiceInterface.AddressInfo fullAddressInfo() {
+      return addressInfo.toModel();
     }
   }
 }

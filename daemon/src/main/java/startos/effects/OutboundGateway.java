@@ -1,13 +1,13 @@
 package startos.effects;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.PackageDataEntry;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
@@ -21,30 +21,25 @@ final class OutboundGateway {
   /** The kernel's IPv4 main routing table: what {@code ip route show table main} prints. */
   static final Path ROUTES = Path.of("/proc/net/route");
 
-  private final PatchDb db;
+  private final Database db;
   private final Path routes;
 
-  OutboundGateway(PatchDb db, Path routes) {
+  OutboundGateway(Database db, Path routes) {
     this.db = db;
     this.routes = routes;
   }
 
   /** The gateway id for {@code packageId}; an error naming the problem when there is none. */
   String resolve(String packageId) {
-    return configured(PackageData.pointer(packageId) + "/outboundGateway")
-        .or(() -> configured("/public/serverInfo/network/defaultOutbound"))
+    return db.packageEntry(packageId)
+        .flatMap(PackageDataEntry::outboundGateway)
+        .filter(s -> !s.isEmpty())
+        .or(() -> db.serverInfo().network().defaultOutbound().filter(s -> !s.isEmpty()))
         .or(() -> defaultRouteInterface(routes))
         .orElseThrow(() ->
             new RpcException(
                 ErrorKind.NETWORK,
                 "no default route found in the main routing table (" + routes + ")"));
-  }
-
-  private Optional<String> configured(String pointer) {
-    return db.get(pointer)
-        .filter(JsonNode::isTextual)
-        .map(JsonNode::asText)
-        .filter(s -> !s.isEmpty());
   }
 
   /**

@@ -3,12 +3,15 @@ package startos.effects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import startos.effects.SslParams.Algorithm;
 import startos.effects.SslParams.GetSslCertificateParams;
 import startos.effects.SslParams.GetSslKeyParams;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.Host;
 
 /**
  * {@code get-ssl-certificate} and {@code get-ssl-key}: leaves from the local CA, whose root users
@@ -23,11 +26,11 @@ import startos.patchdb.PatchDb;
 final class SslEffects {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private final PatchDb db;
+  private final Database db;
   private final ServiceHost host;
   private final Watches watches;
 
-  SslEffects(PatchDb db, ServiceHost host, Watches watches) {
+  SslEffects(Database db, ServiceHost host, Watches watches) {
     this.db = db;
     this.host = host;
     this.watches = watches;
@@ -54,18 +57,18 @@ final class SslEffects {
     return algorithm.orElse(Algorithm.ECDSA).wire();
   }
 
+  private Map<String, Map<String, Host>> hostsByPackage() {
+    Map<String, Map<String, Host>> hosts = new LinkedHashMap<>();
+    db.packages().forEach((id, entry) -> hosts.put(id, entry.hosts()));
+    return hosts;
+  }
+
   /** The requested names in canonical spelling, or a refusal naming the first foreign one. */
   private List<String> ownNames(String packageId, List<String> requested) {
     CertificateNames.Server server =
         new CertificateNames.Server(
-            db.get("/public/serverInfo/hostname").map(JsonNode::asText).orElse(""),
-            host.osIp(),
-            host.serverAddresses());
-    return CertificateNames.of(
-            packageId,
-            db.get("/public/packageData").orElse(NODES.objectNode()),
-            server,
-            host::containerIp)
+            db.serverInfo().hostname(), host.osIp(), host.serverAddresses());
+    return CertificateNames.of(packageId, hostsByPackage(), server, host::containerIp)
         .check(requested);
   }
 }

@@ -1,6 +1,7 @@
 package startos.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,5 +22,27 @@ public record DerivedAddressInfo(
     disabled = ModelJson.list(disabled);
     guaWan = ModelJson.list(guaWan);
     available = ModelJson.list(available);
+  }
+
+  /**
+   * The names {@code available} lists: a {@code T.HostnameInfo}'s {@code hostname} given as text or
+   * as {@code {value, subdomain?}} (the value, and the subdomain under it), in order. What is
+   * neither is skipped.
+   */
+  public List<String> availableNames() {
+    List<String> names = new ArrayList<>();
+    for (JsonNode a : available) {
+      JsonNode hostname = a.has("hostname") ? a.path("hostname") : a;
+      if (hostname.isTextual()) {
+        names.add(hostname.asText());
+      } else if (hostname.path("value").isTextual()) {
+        String value = hostname.path("value").asText();
+        names.add(value);
+        if (hostname.path("subdomain").isTextual()) {
+          names.add(hostname.path("subdomain").asText() + "." + value);
+        }
+      }
+    }
+    return names;
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import startos.effects.EntryShape;
+import startos.model.LegacyShapes;
 import startos.patchdb.PatchDb;
 
 /**
@@ -50,7 +51,7 @@ public final class InitialDb {
    * may have left behind when it stopped mid-way (a backup or update in progress, shutting down)
    * and record this machine's RAM, so the UI never shows a stale spinner after a crash. Also drops
    * the {@code serverInfo.passwordHash} earlier versions published and brings what they wrote in
-   * another shape to StartOS's ({@link EntryShape#upgrade}).
+   * another shape to StartOS's ({@link LegacyShapes#upgrade}).
    */
   public static void boot(PatchDb db) {
     ensure(db);
@@ -71,8 +72,7 @@ public final class InitialDb {
       // earlier versions claimed zram, which startd never set up
       info.put("zram", false);
       // a database an earlier startd wrote, in the shape StartOS's types give
-      EntryShape.upgradeHost(info.path("network").path("host"));
-      EntryShape.upgrade(root);
+      LegacyShapes.upgrade(root);
       return null;
     });
   }

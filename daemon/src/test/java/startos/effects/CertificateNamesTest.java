@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import startos.model.Host;
+import startos.model.ModelJson;
 import startos.rpc.ErrorKind;
 import startos.rpc.ProtocolException;
 import startos.rpc.RpcException;
@@ -29,14 +32,14 @@ class CertificateNamesTest {
 
   CertificateNamesTest() {
     ObjectNode own = packageData.putObject(OWN).putObject("hosts").putObject("ui");
-    own.putObject("privateDomains").putObject("kettle.home");
+    own.putObject("privateDomains").putArray("kettle.home");
     own.putObject("publicDomains").putObject("kettle.example.org");
     own.putObject("bindings");
     ObjectNode other = packageData.putObject(OTHER).putObject("hosts").putObject("main");
-    other.putObject("privateDomains").putObject("hello.home");
-    other
-        .putObject("bindings")
-        .putObject("80")
+    other.putObject("privateDomains").putArray("hello.home");
+    ObjectNode otherBinding = other.putObject("bindings").putObject("80");
+    otherBinding.putObject("net").put("assignedPort", 49153).putNull("assignedSslPort");
+    otherBinding
         .putObject("addresses")
         .putArray("available")
         .addObject()
@@ -44,8 +47,19 @@ class CertificateNamesTest {
   }
 
   private CertificateNames names() {
+    Map<String, Map<String, Host>> hosts = new LinkedHashMap<>();
+    packageData
+        .properties()
+        .forEach(e -> {
+          Map<String, Host> byId = new LinkedHashMap<>();
+          e.getValue()
+              .path("hosts")
+              .properties()
+              .forEach(h -> byId.put(h.getKey(), ModelJson.decode(h.getValue(), Host.class)));
+          hosts.put(e.getKey(), byId);
+        });
     return CertificateNames.of(
-        OWN, packageData, SERVER, id -> Optional.ofNullable(CONTAINER_IPS.get(id)));
+        OWN, hosts, SERVER, id -> Optional.ofNullable(CONTAINER_IPS.get(id)));
   }
 
   private void bindAPort() {

@@ -480,7 +480,7 @@ class EffectServerTest {
           .putObject("hosts")
           .putObject("main")
           .putObject("privateDomains")
-          .putObject("other.home");
+          .putArray("other.home");
       return null;
     });
     // the server's LAN names are the package's once it is served on them

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 import startos.rpc.RpcException;
+import startos.setup.InitialDb;
 
 /** get-outbound-gateway answers what StartOS answers: package choice, server default, route. */
 class OutboundGatewayTest {
@@ -39,6 +41,7 @@ class OutboundGatewayTest {
   @BeforeEach
   void setUp() {
     db = PatchDb.inMemory();
+    InitialDb.ensure(db);
     db.mutate(root -> {
       ObjectNode entry = PackageData.all(root).putObject(PKG);
       entry.putObject("stateInfo").put("state", "installed");
@@ -65,18 +68,15 @@ class OutboundGatewayTest {
             "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
                 + "eth0\t0000A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n"
                 + "eth1\t00000000\t010200C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n");
-    assertThat(new OutboundGateway(db, table).resolve(PKG)).isEqualTo("eth1");
+    assertThat(new OutboundGateway(new Database(db), table).resolve(PKG)).isEqualTo("eth1");
   }
 
   @Test
   void theServerDefaultWinsOverTheRouteAndThePackageChoiceWinsOverBoth() throws IOException {
     Path table = routes("eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n");
-    OutboundGateway gateway = new OutboundGateway(db, table);
+    OutboundGateway gateway = new OutboundGateway(new Database(db), table);
     db.mutate(root -> {
-      ((ObjectNode) root.path("public"))
-          .putObject("serverInfo")
-          .putObject("network")
-          .put("defaultOutbound", "wg0");
+      ((ObjectNode) root.at("/public/serverInfo/network")).put("defaultOutbound", "wg0");
       return null;
     });
     assertThat(gateway.resolve(PKG)).isEqualTo("wg0");
@@ -94,7 +94,7 @@ class OutboundGatewayTest {
             "eth0\t0000A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n"
                 // a default route that is down does not count
                 + "eth1\t00000000\t010200C0\t0002\t0\t0\t0\t00000000\t0\t0\t0\n");
-    assertThatThrownBy(() -> new OutboundGateway(db, table).resolve(PKG))
+    assertThatThrownBy(() -> new OutboundGateway(new Database(db), table).resolve(PKG))
         .isInstanceOf(RpcException.class)
         .hasMessageContaining("no default route");
   }
