@@ -33,6 +33,7 @@ import startos.http.Continuations;
 import startos.http.HttpServer;
 import startos.http.HttpStartException;
 import startos.http.ServerNames;
+import startos.model.Database;
 import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.PatchDbException;
@@ -157,7 +158,7 @@ public final class Startd implements AutoCloseable {
     // .notification; the local CA in startos.ssl is used by setup)
     new SetupApi(db).register(router);
     new ServerApi(db, dataDir).register(router);
-    SmtpMethods.of(db, dataDir).register(router);
+    SmtpMethods.of(new Database(db), dataDir).register(router);
     Notifications notifications = new Notifications(db);
     notifications.register(router);
     LxcSettings lxc =

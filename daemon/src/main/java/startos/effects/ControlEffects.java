@@ -44,7 +44,7 @@ final class ControlEffects {
     this.watches = watches;
     this.dataVersions = new DataVersions(db, host::volumesDir);
     this.gateway = new OutboundGateway(db, OutboundGateway.ROUTES);
-    this.smtp = new SmtpSettings(db.patchDb());
+    this.smtp = new SmtpSettings(db);
   }
 
   void register(EffectTable t) {

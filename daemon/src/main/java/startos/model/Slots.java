@@ -51,6 +51,13 @@ public final class Slots {
   public static final Slot<Map<String, JsonNode>> PACKAGE_STORES =
       Slot.of("/private/packageStores", new TypeReference<Map<String, JsonNode>>() {}, Map.of());
 
+  /**
+   * The system SMTP password ({@code server.set-smtp}; "" when none), kept out of {@code
+   * serverInfo.smtp} (owned by {@code startos.smtp.SmtpSettings}).
+   */
+  public static final Slot<String> SMTP_PASSWORD =
+      Slot.of("/private/smtpPassword", String.class, "");
+
   /** The UI's own data ({@code db.put.ui}), free-form: {@code T.Public.ui} is {@code unknown}. */
   public static final Slot<JsonNode> UI =
       Slot.of("/public/ui", JsonNode.class, NullNode.getInstance());

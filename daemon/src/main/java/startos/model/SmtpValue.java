@@ -24,6 +24,14 @@ public record SmtpValue(
     return new SmtpValue(host, port, from, username, Optional.empty(), security);
   }
 
+  /** Never the password: records end up in logs and exception messages. */
+  @Override
+  public String toString() {
+    return "SmtpValue[%s:%d, from %s, user %s, %s%s]"
+        .formatted(
+            host, port, from, username, security, password.isPresent() ? ", with password" : "");
+  }
+
   /** {@code T.SmtpSecurity}. */
   public enum Security {
     @JsonProperty("starttls")

@@ -23,6 +23,7 @@ import java.util.Properties;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import startos.model.SmtpValue;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 

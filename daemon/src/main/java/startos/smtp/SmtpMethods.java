@@ -3,7 +3,8 @@ package startos.smtp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.nio.file.Path;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.SmtpValue;
 import startos.rpc.Caller;
 import startos.rpc.RpcRouter;
 import startos.smtp.SmtpParams.TestMail;
@@ -29,7 +30,7 @@ public final class SmtpMethods {
   }
 
   /** Trusting the system's CAs and {@code <dataDir>/smtp-ca.pem} ({@link SmtpTrust}). */
-  public static SmtpMethods of(PatchDb db, Path dataDir) {
+  public static SmtpMethods of(Database db, Path dataDir) {
     return new SmtpMethods(new SmtpSettings(db), new SmtpClient(SmtpTrust.system(dataDir)));
   }
 
@@ -63,8 +64,23 @@ public final class SmtpMethods {
     }
     return settings
         .read()
-        .filter(value::sameLogin)
-        .map(stored -> value.withPassword(stored.password()))
+        .filter(stored -> sameLogin(stored, value))
+        .map(stored ->
+            new SmtpValue(
+                value.host(),
+                value.port(),
+                value.from(),
+                value.username(),
+                stored.password(),
+                value.security()))
         .orElse(value);
+  }
+
+  /** The same server and login: the password stored for one may be used for the other. */
+  static boolean sameLogin(SmtpValue a, SmtpValue b) {
+    return a.host().equalsIgnoreCase(b.host())
+        && a.port() == b.port()
+        && a.username().equals(b.username())
+        && a.security() == b.security();
   }
 }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import startos.model.SmtpValue;
+import startos.model.SmtpValue.Security;
 import startos.rpc.Params;
 import startos.rpc.ProtocolException;
 
@@ -66,7 +68,7 @@ final class SmtpParams {
     String from = address("from").map(InternetAddress::toUnicodeString).orElse("");
     String username = text("username", MAX_USERNAME, true).orElse("");
     Optional<String> password = text("password", MAX_PASSWORD, false);
-    SmtpSecurity security = security();
+    Security security = security();
     if (!problems.isEmpty()) {
       return Optional.empty();
     }
@@ -164,18 +166,23 @@ final class SmtpParams {
     }
   }
 
-  private SmtpSecurity security() {
+  private Security security() {
     Optional<JsonNode> v = present("security");
     if (v.isEmpty()) {
       // StartOS's default when the field is absent
-      return SmtpSecurity.STARTTLS;
+      return Security.STARTTLS;
     }
-    Optional<SmtpSecurity> s =
-        v.get().isTextual() ? SmtpSecurity.ofWire(v.get().asText()) : Optional.empty();
-    if (s.isEmpty()) {
-      problems.add("security must be 'starttls' or 'tls', got " + v.get());
-      return SmtpSecurity.STARTTLS;
+    switch (v.get().isTextual() ? v.get().asText() : "") {
+      case "starttls" -> {
+        return Security.STARTTLS;
+      }
+      case "tls" -> {
+        return Security.TLS;
+      }
+      default -> {
+        problems.add("security must be 'starttls' or 'tls', got " + v.get());
+        return Security.STARTTLS;
+      }
     }
-    return s.get();
   }
 }

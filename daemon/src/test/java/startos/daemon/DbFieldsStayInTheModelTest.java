@@ -81,7 +81,6 @@ class DbFieldsStayInTheModelTest {
           "ServiceStatus.java",
           "Sessions.java",
           "SetupApi.java",
-          "SmtpSettings.java",
           "Startd.java");
 
   private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");

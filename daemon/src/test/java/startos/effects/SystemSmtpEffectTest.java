@@ -21,10 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import startos.model.Database;
+import startos.model.SmtpValue;
 import startos.patchdb.PatchDb;
-import startos.smtp.SmtpSecurity;
 import startos.smtp.SmtpSettings;
-import startos.smtp.SmtpValue;
 
 /**
  * {@code get-system-smtp} over a real host.sock: packages get the settings with the password (they
@@ -58,7 +58,7 @@ class SystemSmtpEffectTest {
     server =
         EffectServer.start(
             PKG, dir.resolve("host.sock"), -1, StandardEffects.table(db, host, watches));
-    settings = new SmtpSettings(db);
+    settings = new SmtpSettings(new Database(db));
   }
 
   @AfterEach
@@ -86,7 +86,7 @@ class SystemSmtpEffectTest {
         "Server <server@example.com>",
         "alice",
         Optional.of(password),
-        SmtpSecurity.STARTTLS);
+        SmtpValue.Security.STARTTLS);
   }
 
   @Test

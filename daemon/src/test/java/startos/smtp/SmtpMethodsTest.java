@@ -15,11 +15,13 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
 import startos.rpc.ProtocolException;
 import startos.rpc.RpcException;
+import startos.setup.InitialDb;
 import startos.smtp.TestSmtpServers.Mode;
 import startos.smtp.TestSmtpServers.Recording;
 import startos.smtp.TestSmtpServers.Silent;
@@ -47,11 +49,7 @@ class SmtpMethodsTest {
   @BeforeEach
   void setUp() throws Exception {
     db = PatchDb.inMemory();
-    db.mutate(root -> {
-      root.putObject("public").putObject("serverInfo").putNull("smtp");
-      root.putObject("private");
-      return null;
-    });
+    InitialDb.ensure(db);
     mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
     mail.start();
     mail.setUser("alice@example.com", USER, PASSWORD);
@@ -61,7 +59,8 @@ class SmtpMethodsTest {
   }
 
   private SmtpMethods methods(SmtpTrust trust, Duration timeout) {
-    return new SmtpMethods(new SmtpSettings(db), new SmtpClient(trust, timeout, timeout));
+    return new SmtpMethods(
+        new SmtpSettings(new Database(db)), new SmtpClient(trust, timeout, timeout));
   }
 
   @AfterEach
@@ -93,7 +92,7 @@ class SmtpMethodsTest {
 
   private void assertUnset() {
     assertThat(publicSmtp().isNull()).as("serverInfo.smtp").isTrue();
-    assertThat(db.get("/private/smtpPassword")).isEmpty();
+    assertThat(db.get("/private/smtpPassword").map(JsonNode::asText).orElse("")).isEmpty();
   }
 
   private static RpcException smtpError(Runnable call) {
@@ -120,7 +119,8 @@ class SmtpMethodsTest {
     assertThat(shown.get("password").isNull()).isTrue();
     assertThat(db.dump("/public").value().toString()).doesNotContain(PASSWORD);
     assertThat(db.get("/private/smtpPassword").orElseThrow().asText()).isEqualTo(PASSWORD);
-    assertThat(new SmtpSettings(db).forPackages().path("password").asText()).isEqualTo(PASSWORD);
+    assertThat(new SmtpSettings(new Database(db)).forPackages().path("password").asText())
+        .isEqualTo(PASSWORD);
   }
 
   @Test
@@ -147,7 +147,7 @@ class SmtpMethodsTest {
     assertThat(publicSmtp().get("password").isNull()).isTrue();
     methods.clear(JSON.createObjectNode(), CALLER);
     assertUnset();
-    assertThat(new SmtpSettings(db).forPackages().isNull()).isTrue();
+    assertThat(new SmtpSettings(new Database(db)).forPackages().isNull()).isTrue();
   }
 
   @Test
