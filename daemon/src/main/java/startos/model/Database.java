@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import startos.patchdb.PatchDb;
+import startos.patchdb.Subscription;
 
 /**
  * The one typed way to read and change the database. Reads decode a snapshot; {@link #mutate} runs
@@ -25,6 +26,11 @@ public final class Database {
   /** The untyped document, for the {@code db.*} methods that work on client-given pointers. */
   public PatchDb patchDb() {
     return db;
+  }
+
+  /** Every revision that changes the public document, for a loop that re-reads what it watches. */
+  public Subscription subscribePublic() {
+    return db.subscribe(Paths.PUBLIC);
   }
 
   /** The value at {@code slot}, or its {@code absent} value. */

@@ -1,25 +1,32 @@
 package startos.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import startos.effects.EntryShape;
-import startos.effects.PackageData;
-import startos.effects.PortAllocator;
 import startos.install.InstallProgress;
 import startos.install.VerifiedPackage;
-import startos.patchdb.PatchDb;
+import startos.model.BindInfo;
+import startos.model.Database;
+import startos.model.DbTx;
+import startos.model.Host;
+import startos.model.InstallingInfo;
+import startos.model.KeptVolumes;
+import startos.model.ModelJson;
+import startos.model.PackageDataEntry;
+import startos.model.PackageState;
+import startos.model.Slots;
 import startos.ssl.CertStore;
 
 /**
  * The database writes of installs, updates and removals: a package's entry through {@code
  * installing}, {@code updating}, {@code installed} and {@code removing} ({@code stateInfo}, the
  * install progress, the fields an install fills), the data version an update may roll back, and the
- * record of volumes a soft uninstall kept ({@link #KEPT}).
+ * record of volumes a soft uninstall kept ({@link Slots#KEPT_VOLUMES}).
  *
  * <p>Lock discipline: every write but {@link #publishProgress} is made while the thread holds the
  * package's lock from {@link ServiceTables}; those methods are named {@code …Locked} and throw when
@@ -29,51 +36,61 @@ import startos.ssl.CertStore;
  */
 final class InstallEntries {
   private static final Logger LOG = LoggerFactory.getLogger(InstallEntries.class);
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  /**
-   * Where kept volumes are recorded: {@code {<id>: {developerKey, version, dataVersion?, keptAt}}}.
-   */
-  static final String KEPT = "/private/keptVolumes";
-
-  private final PatchDb db;
+  private final Database db;
   private final ServiceTables tables;
 
-  InstallEntries(PatchDb db, ServiceTables tables) {
+  InstallEntries(Database db, ServiceTables tables) {
     this.db = db;
     this.tables = tables;
+  }
+
+  /**
+   * The manifest of the version an entry is about: the installed one (kept while it is updated or
+   * removed), else the one being installed or restored.
+   */
+  static Optional<JsonNode> manifestOf(PackageState state) {
+    JsonNode manifest =
+        switch (state) {
+          case PackageState.Installed i -> i.manifest();
+          case PackageState.Removing r -> r.manifest();
+          case PackageState.Updating u ->
+              u.manifest() == null || u.manifest().isNull()
+                  ? u.installingInfo().newManifest()
+                  : u.manifest();
+          case PackageState.Installing i -> i.installingInfo().newManifest();
+          case PackageState.Restoring r -> r.installingInfo().newManifest();
+        };
+    return Optional.ofNullable(manifest).filter(m -> !m.isNull());
   }
 
   // ---- reads ----
 
   /** Whether {@code id} has an entry at all (in whatever state). */
   boolean exists(String id) {
-    return db.get(PackageData.pointer(id)).isPresent();
+    return db.packageEntry(id).isPresent();
   }
 
   /** The developer key recorded for the installed {@code id}. */
-  Optional<JsonNode> developerKey(String id) {
-    return db.get(PackageData.pointer(id) + "/developerKey");
+  Optional<String> developerKey(String id) {
+    return db.packageEntry(id).map(PackageDataEntry::developerKey);
   }
 
   /** The manifest of the installed version of {@code id}, or JSON null. */
   JsonNode installedManifest(String id) {
-    return db.get(PackageData.pointer(id) + "/stateInfo/manifest").orElse(NODES.nullNode());
+    return db.packageEntry(id)
+        .flatMap(e -> manifestOf(e.stateInfo()))
+        .orElse(NullNode.getInstance());
   }
 
   /** The record a soft uninstall of {@code id} left, while its volumes wait for a reinstall. */
-  Optional<JsonNode> keptVolumes(String id) {
-    return db.get(KEPT + "/" + id).filter(JsonNode::isObject);
+  Optional<KeptVolumes> keptVolumes(String id) {
+    return Optional.ofNullable(db.read(Slots.KEPT_VOLUMES).get(id));
   }
 
-  /**
-   * What an update keeps to roll the data version back: {@code {dataVersion?}}, the field absent
-   * when the package never set one.
-   */
-  ObjectNode savedDataVersion(String id) {
-    ObjectNode saved = NODES.objectNode();
-    db.get(EntryShape.DATA_VERSIONS + "/" + id).ifPresent(v -> saved.set("dataVersion", v));
-    return saved;
+  /** The data version {@code id} recorded ({@code set-data-version}), if it did. */
+  Optional<String> dataVersion(String id) {
+    return Optional.ofNullable(db.read(Slots.DATA_VERSIONS).get(id));
   }
 
   // ---- install ----
@@ -82,19 +99,18 @@ final class InstallEntries {
   void markInstallingLocked(VerifiedPackage pkg, PackageLayout layout, InstallProgress progress) {
     String id = pkg.id();
     tables.requireHeld(id);
-    db.mutate(root -> {
-      ObjectNode entry = PackageData.all(root).putObject(id);
+    db.mutate(tx -> {
       // a reinstall onto kept volumes finds their data version where its init looks for it
-      JsonNode keptVersion = root.at(KEPT + "/" + id + "/dataVersion");
-      if (!keptVersion.isMissingNode()) {
-        EntryShape.dataVersions(root).set(id, keptVersion.deepCopy());
-      }
-      ObjectNode stateInfo = entry.putObject("stateInfo");
-      stateInfo.put("state", "installing");
-      ObjectNode info = stateInfo.putObject("installingInfo");
-      info.set("newManifest", pkg.manifestJson().deepCopy());
-      info.set("progress", progress.toJson());
-      fillEntry(entry, pkg, layout);
+      Optional.ofNullable(tx.get(Slots.KEPT_VOLUMES).get(id))
+          .flatMap(KeptVolumes::dataVersion)
+          .ifPresent(v -> tx.update(Slots.DATA_VERSIONS, m -> ModelJson.with(m, id, v)));
+      PackageState installing =
+          new PackageState.Installing(
+              new InstallingInfo(pkg.manifestJson().deepCopy(), progress.toJson()));
+      tx.putPackage(
+          id,
+          PackageDataEntry.fresh(
+              installing, layout.s9pk().toString(), pkg.developerKey(), pkg.icon()));
       return null;
     });
   }
@@ -103,14 +119,13 @@ final class InstallEntries {
   void markInstalledLocked(VerifiedPackage pkg) {
     String id = pkg.id();
     tables.requireHeld(id);
-    db.mutate(root -> {
-      ObjectNode entry = PackageData.require(root, id);
-      ObjectNode stateInfo = entry.putObject("stateInfo");
-      stateInfo.put("state", "installed");
-      stateInfo.set("manifest", pkg.manifestJson().deepCopy());
+    db.mutate(tx -> {
+      PackageDataEntry entry = tx.requirePackage(id);
+      tx.putPackage(
+          id, entry.withStateInfo(new PackageState.Installed(pkg.manifestJson().deepCopy())));
       // the kept volumes belong to this install now; an uninstall decides their fate again
-      if (root.at(KEPT) instanceof ObjectNode kept) {
-        kept.remove(id);
+      if (tx.get(Slots.KEPT_VOLUMES).containsKey(id)) {
+        tx.update(Slots.KEPT_VOLUMES, m -> ModelJson.without(m, id));
       }
       return null;
     });
@@ -122,19 +137,24 @@ final class InstallEntries {
       return;
     }
     try {
-      db.mutate(root -> {
-        PackageData.entry(root, id)
-            .ifPresent(entry -> {
-              JsonNode info = entry.path("stateInfo").path("installingInfo");
-              if (info instanceof ObjectNode o) {
-                o.set("progress", progress.toJson());
-              }
-            });
-        return null;
-      });
+      db.updatePackage(id, e -> e.withStateInfo(withProgress(e.stateInfo(), progress.toJson())));
     } catch (RuntimeException e) {
       LOG.debug("cannot publish install progress of {}: {}", id, e.getMessage());
     }
+  }
+
+  private static PackageState withProgress(PackageState state, JsonNode progress) {
+    return switch (state) {
+      case PackageState.Installing i ->
+          new PackageState.Installing(i.installingInfo().withProgress(progress));
+      case PackageState.Restoring r ->
+          new PackageState.Restoring(r.installingInfo().withProgress(progress));
+      case PackageState.Updating u ->
+          new PackageState.Updating(
+              u.manifest(), u.s9pk(), u.installingInfo().withProgress(progress));
+      case PackageState.Installed i -> i;
+      case PackageState.Removing r -> r;
+    };
   }
 
   // ---- update ----
@@ -144,48 +164,58 @@ final class InstallEntries {
       VerifiedPackage pkg, JsonNode oldManifest, PackageLayout layout, InstallProgress progress) {
     String id = pkg.id();
     tables.requireHeld(id);
-    db.mutate(root -> {
-      ObjectNode entry = PackageData.require(root, id);
-      ObjectNode stateInfo = entry.putObject("stateInfo");
-      stateInfo.put("state", "updating");
-      stateInfo.set("manifest", oldManifest.deepCopy());
-      stateInfo.put("s9pk", layout.s9pk().toString());
-      ObjectNode info = stateInfo.putObject("installingInfo");
-      info.set("newManifest", pkg.manifestJson().deepCopy());
-      info.set("progress", progress.toJson());
+    PackageState updating =
+        new PackageState.Updating(
+            oldManifest.deepCopy(),
+            layout.s9pk().toString(),
+            new InstallingInfo(pkg.manifestJson().deepCopy(), progress.toJson()));
+    db.mutate(tx -> {
+      tx.putPackage(id, tx.requirePackage(id).withStateInfo(updating));
       return null;
     });
   }
 
-  /** An update committed: the fields an install fills are {@code pkg}'s. */
+  /** An update committed: the archive, signer and icon in the entry are {@code pkg}'s. */
   void refillLocked(VerifiedPackage pkg, PackageLayout layout) {
     tables.requireHeld(pkg.id());
-    db.mutate(root -> {
-      fillEntry(PackageData.require(root, pkg.id()), pkg, layout);
+    db.mutate(tx -> {
+      tx.putPackage(
+          pkg.id(),
+          tx.requirePackage(pkg.id())
+              .withS9pk(layout.s9pk().toString())
+              .withDeveloperKey(pkg.developerKey())
+              .withIcon(pkg.icon()));
+      return null;
+    });
+  }
+
+  /** {@code installed} with {@code manifest}; the recorded data version stays as it is. */
+  void restoreInstalledLocked(String id, JsonNode manifest) {
+    tables.requireHeld(id);
+    db.mutate(tx -> {
+      installedLocked(tx, id, manifest);
       return null;
     });
   }
 
   /**
-   * {@code installed} with {@code manifest}; {@code saved} (from {@link #savedDataVersion}) comes
-   * back when present.
+   * {@code installed} with {@code manifest}, and the data version back to {@code dataVersion} (as
+   * an update found it: none when the package had not set one).
    */
-  void restoreInstalledLocked(String id, JsonNode manifest, Optional<JsonNode> saved) {
+  void restoreInstalledLocked(String id, JsonNode manifest, Optional<String> dataVersion) {
     tables.requireHeld(id);
-    db.mutate(root -> {
-      ObjectNode entry = PackageData.require(root, id);
-      ObjectNode stateInfo = entry.putObject("stateInfo");
-      stateInfo.put("state", "installed");
-      stateInfo.set("manifest", manifest.deepCopy());
-      saved.ifPresent(s -> {
-        if (s.has("dataVersion")) {
-          EntryShape.dataVersions(root).set(id, s.get("dataVersion").deepCopy());
-        } else {
-          EntryShape.dataVersions(root).remove(id);
-        }
-      });
+    db.mutate(tx -> {
+      installedLocked(tx, id, manifest);
+      tx.update(
+          Slots.DATA_VERSIONS,
+          m -> dataVersion.map(v -> ModelJson.with(m, id, v)).orElse(ModelJson.without(m, id)));
       return null;
     });
+  }
+
+  private static void installedLocked(DbTx tx, String id, JsonNode manifest) {
+    tx.putPackage(
+        id, tx.requirePackage(id).withStateInfo(new PackageState.Installed(manifest.deepCopy())));
   }
 
   // ---- removal ----
@@ -196,25 +226,20 @@ final class InstallEntries {
    */
   void markRemovingLocked(String id, boolean soft) {
     tables.requireHeld(id);
-    db.mutate(root -> {
-      PackageData.entry(root, id)
+    db.mutate(tx -> {
+      tx.packageEntry(id)
           .ifPresent(entry -> {
-            JsonNode manifest = PackageData.manifest(entry).orElse(NODES.nullNode());
-            ObjectNode stateInfo = entry.putObject("stateInfo");
-            stateInfo.put("state", "removing");
-            stateInfo.set("manifest", manifest.deepCopy());
+            JsonNode manifest = manifestOf(entry.stateInfo()).orElse(NullNode.getInstance());
+            tx.putPackage(id, entry.withStateInfo(new PackageState.Removing(manifest)));
             if (soft) {
-              ObjectNode kept =
-                  PackageData.object(PackageData.object(root, "private"), "keptVolumes")
-                      .putObject(id);
-              kept.set("developerKey", entry.path("developerKey").deepCopy());
-              kept.set("version", manifest.path("version").deepCopy());
-              // the data version goes with the entry: it belongs with the volumes
-              JsonNode dataVersion = EntryShape.dataVersions(root).get(id);
-              if (dataVersion != null) {
-                kept.set("dataVersion", dataVersion.deepCopy());
-              }
-              kept.put("keptAt", Instant.now().toString());
+              KeptVolumes kept =
+                  new KeptVolumes(
+                      entry.developerKey(),
+                      manifest.path("version").asText(""),
+                      // the data version goes with the entry: it belongs with the volumes
+                      Optional.ofNullable(tx.get(Slots.DATA_VERSIONS).get(id)),
+                      Instant.now());
+              tx.update(Slots.KEPT_VOLUMES, m -> ModelJson.with(m, id, kept));
             }
           });
       return null;
@@ -224,56 +249,37 @@ final class InstallEntries {
   /** The entry, its data version and certificates are gone; its ports are free again. */
   void forgetLocked(String id) {
     tables.requireHeld(id);
-    db.mutate(root -> {
-      PackageData.entry(root, id)
-          .ifPresent(entry -> {
-            PortAllocator ports = new PortAllocator(root);
-            for (JsonNode h : entry.path("hosts")) {
-              for (JsonNode b : h.path("bindings")) {
-                JsonNode net = b.path("net");
-                if (net.path("assignedPort").canConvertToInt()) {
-                  ports.release(net.get("assignedPort").asInt());
-                }
-                if (net.path("assignedSslPort").canConvertToInt()) {
-                  ports.release(net.get("assignedSslPort").asInt());
-                }
-              }
-            }
-          });
-      PackageData.all(root).remove(id);
-      EntryShape.dataVersions(root).remove(id);
-      CertStore.forget(root, id);
+    db.mutate(tx -> {
+      tx.packageEntry(id)
+          .ifPresent(entry -> tx.update(Slots.AVAILABLE_PORTS, taken -> released(taken, entry)));
+      tx.removePackage(id);
+      if (tx.get(Slots.DATA_VERSIONS).containsKey(id)) {
+        tx.update(Slots.DATA_VERSIONS, m -> ModelJson.without(m, id));
+      }
+      JsonNode certs = tx.get(Slots.LOCAL_CERTS);
+      if (!certs.isNull()) {
+        tx.set(Slots.LOCAL_CERTS, CertStore.withoutLeavesOf(certs, id));
+      }
       return null;
     });
   }
 
-  private static void fillEntry(ObjectNode entry, VerifiedPackage pkg, PackageLayout layout) {
-    entry.put("s9pk", layout.s9pk().toString());
-    if (!entry.has("statusInfo")) {
-      ObjectNode status = entry.putObject("statusInfo");
-      status.putObject("health");
-      status.putNull("error");
-      status.putNull("started");
-      status.putObject("desired").put("main", "stopped");
+  /** {@code taken} (external port to TLS) without the ports {@code entry}'s bindings got. */
+  private static Map<String, Boolean> released(Map<String, Boolean> taken, PackageDataEntry entry) {
+    Map<String, Boolean> left = taken;
+    for (Host host : entry.hosts().values()) {
+      for (BindInfo binding : host.bindings().values()) {
+        if (binding.net() == null) {
+          continue;
+        }
+        for (Optional<Integer> port :
+            List.of(binding.net().assignedPort(), binding.net().assignedSslPort())) {
+          if (port.isPresent()) {
+            left = ModelJson.without(left, Integer.toString(port.get()));
+          }
+        }
+      }
     }
-    entry.putNull("registry");
-    entry.put("developerKey", pkg.developerKey());
-    entry.put("icon", pkg.icon());
-    if (!entry.has("lastBackup")) {
-      entry.putNull("lastBackup");
-    }
-    PackageData.object(entry, "currentDependencies");
-    PackageData.object(entry, "actions");
-    PackageData.object(entry, "tasks");
-    PackageData.object(entry, "hosts");
-    if (!entry.has("storeExposedDependents")) {
-      entry.putArray("storeExposedDependents");
-    }
-    if (!entry.has("outboundGateway")) {
-      entry.putNull("outboundGateway");
-    }
-    if (!entry.has("plugin")) {
-      entry.set("plugin", EntryShape.plugin());
-    }
+    return left;
   }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import startos.effects.PackageData;
 import startos.http.Continuations;
 import startos.http.RestReply;
 import startos.http.WsConnection;
@@ -25,6 +24,7 @@ import startos.install.InstallProgress;
 import startos.install.UploadPrefix;
 import startos.logs.LogEntry;
 import startos.logs.ServiceLog;
+import startos.model.PackageDataEntry;
 import startos.rpc.ErrorKind;
 import startos.rpc.Params;
 import startos.rpc.ProtocolException;
@@ -118,20 +118,21 @@ final class PackageMethods {
   }
 
   private Optional<JsonNode> installedManifest(String id) {
-    return manager.db().get(PackageData.pointer(id)).flatMap(PackageData::manifest);
+    return manager.model().packageEntry(id).flatMap(e -> InstallEntries.manifestOf(e.stateInfo()));
   }
 
   private JsonNode list() {
     ArrayNode out = NODES.arrayNode();
-    JsonNode all = manager.db().get("/public/packageData").orElse(NODES.objectNode());
-    for (Map.Entry<String, JsonNode> e : all.properties()) {
+    for (Map.Entry<String, PackageDataEntry> e : manager.model().packages().entrySet()) {
       ObjectNode o = out.addObject();
       o.put("id", e.getKey());
       o.set(
           "version",
-          PackageData.manifest(e.getValue()).map(m -> m.path("version")).orElse(NODES.nullNode()));
+          InstallEntries.manifestOf(e.getValue().stateInfo())
+              .map(m -> m.path("version"))
+              .orElse(NODES.nullNode()));
       // "status" is StartOS's install state; "state" adds what the service is doing
-      o.put("status", PackageData.state(e.getValue()));
+      o.put("status", e.getValue().stateInfo().word());
       o.put("state", manager.find(e.getKey()).map(s -> s.state().word()).orElse("down"));
     }
     return out;

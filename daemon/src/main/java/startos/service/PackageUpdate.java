@@ -1,6 +1,8 @@
 package startos.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +43,9 @@ final class PackageUpdate {
    */
   private static final String DATA_VERSION = "data-version.json";
 
+  /** The one field of {@link #DATA_VERSION} (a host file of startd's own, not the database). */
+  private static final String SAVED_FIELD = "dataVersion";
+
   /** Written once every old part is in {@code previous}: from then on the package dir is new. */
   private static final String COMPLETE = ".complete";
 
@@ -80,7 +85,7 @@ final class PackageUpdate {
       progress.checkCancelled();
     } catch (RuntimeException e) {
       PackageLayout.deleteTree(staging);
-      entries.restoreInstalledLocked(id, oldManifest, Optional.empty());
+      entries.restoreInstalledLocked(id, oldManifest);
       if (progress.isCancelled()) {
         throw e;
       }
@@ -129,7 +134,7 @@ final class PackageUpdate {
     }
     PackageLayout.deleteTree(previous);
     entries.refillLocked(pkg, layout);
-    entries.restoreInstalledLocked(id, pkg.manifestJson(), Optional.empty());
+    entries.restoreInstalledLocked(id, pkg.manifestJson());
     old.log().append("startd: updated " + id + " to " + pkg.version());
     if (wasRunning) {
       old.startMain();
@@ -149,8 +154,7 @@ final class PackageUpdate {
       JsonNode oldManifest,
       boolean wasRunning) {
     service.shutdown();
-    Optional<JsonNode> dataVersion = restorePrevious(layout, previous);
-    entries.restoreInstalledLocked(id, oldManifest, dataVersion);
+    restoreInstalledLocked(id, oldManifest, restorePrevious(layout, previous));
     service.log().append("startd: update of " + id + " undone; back to the installed version");
     try {
       service.boot(Optional.empty());
@@ -175,9 +179,9 @@ final class PackageUpdate {
     try {
       PackageLayout layout = settings.layout(id);
       Path tmp = settings.dataDir().resolve("tmp");
-      Optional<JsonNode> dataVersion = restorePrevious(layout, tmp.resolve("previous-" + id));
+      Optional<Saved> saved = restorePrevious(layout, tmp.resolve("previous-" + id));
       PackageLayout.deleteTree(tmp.resolve("update-" + id));
-      entries.restoreInstalledLocked(id, manifest, dataVersion);
+      restoreInstalledLocked(id, manifest, saved);
     } finally {
       lock.unlock();
     }
@@ -188,8 +192,8 @@ final class PackageUpdate {
    * were moved aside ({@link #COMPLETE}) the parts in place are the new version's and go; before
    * that, the parts not moved yet are still the old ones.
    */
-  private static Optional<JsonNode> restorePrevious(PackageLayout layout, Path previous) {
-    Optional<JsonNode> dataVersion = Optional.empty();
+  private static Optional<Saved> restorePrevious(PackageLayout layout, Path previous) {
+    Optional<Saved> dataVersion = Optional.empty();
     if (Files.isDirectory(previous)) {
       dataVersion = savedDataVersion(previous);
       if (Files.exists(previous.resolve(COMPLETE))) {
@@ -203,21 +207,38 @@ final class PackageUpdate {
     return dataVersion;
   }
 
+  /** The installed version, with the data version {@code saved} kept (when it got as far). */
+  private void restoreInstalledLocked(String id, JsonNode manifest, Optional<Saved> saved) {
+    saved.ifPresentOrElse(
+        s -> entries.restoreInstalledLocked(id, manifest, s.dataVersion()),
+        () -> entries.restoreInstalledLocked(id, manifest));
+  }
+
+  /** What {@link #DATA_VERSION} holds: the data version before the update; empty: none was set. */
+  private record Saved(Optional<String> dataVersion) {}
+
   private void saveDataVersion(String id, Path previous) {
+    ObjectNode saved = JsonNodeFactory.instance.objectNode();
+    entries.dataVersion(id).ifPresent(v -> saved.put(SAVED_FIELD, v));
     try {
       Files.createDirectories(previous);
-      Files.writeString(previous.resolve(DATA_VERSION), entries.savedDataVersion(id).toString());
+      Files.writeString(previous.resolve(DATA_VERSION), saved.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the data version of " + id, e);
     }
   }
 
   /** What {@link #saveDataVersion} kept, if it got as far (a host-only dir: trusted). */
-  private static Optional<JsonNode> savedDataVersion(Path previous) {
+  private static Optional<Saved> savedDataVersion(Path previous) {
     try {
+      JsonNode saved =
+          EffectsJson.MAPPER.readTree(Files.readString(previous.resolve(DATA_VERSION)));
+      if (!saved.isObject()) {
+        return Optional.empty();
+      }
+      JsonNode version = saved.path(SAVED_FIELD);
       return Optional.of(
-              EffectsJson.MAPPER.readTree(Files.readString(previous.resolve(DATA_VERSION))))
-          .filter(JsonNode::isObject);
+          new Saved(version.isTextual() ? Optional.of(version.asText()) : Optional.empty()));
     } catch (IOException e) {
       return Optional.empty();
     }

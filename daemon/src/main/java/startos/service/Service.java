@@ -9,7 +9,8 @@ import startos.effects.EffectTable;
 import startos.effects.Watches;
 import startos.install.InstallProgress;
 import startos.logs.ServiceLog;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.DesiredStatus;
 
 /**
  * One installed package's lifecycle as the manager and the package methods see it: the operations
@@ -46,7 +47,7 @@ public final class Service {
       String id,
       ServiceSettings settings,
       ContainerBackend backend,
-      PatchDb db,
+      Database db,
       EffectTable effects,
       Watches watches,
       ServiceLog log) {
@@ -151,7 +152,7 @@ public final class Service {
     crashes.supersede();
     lock.lock();
     try {
-      status.setDesiredLocked("stopped");
+      status.setDesiredLocked(new DesiredStatus.Stopped());
       loop.convergeLocked(ServiceGoal.MAIN_STOPPED);
       status.clearStartedAndHealthLocked();
     } finally {

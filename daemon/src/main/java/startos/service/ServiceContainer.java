@@ -7,6 +7,7 @@ import java.net.Inet4Address;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -17,11 +18,14 @@ import startos.container.ContainerState;
 import startos.container.PortForward;
 import startos.effects.EffectServer;
 import startos.effects.EffectTable;
-import startos.effects.PackageData;
 import startos.effects.Watches;
 import startos.install.InstallProgress;
 import startos.logs.ServiceLog;
-import startos.patchdb.PatchDb;
+import startos.model.BindInfo;
+import startos.model.Database;
+import startos.model.Host;
+import startos.model.NetInfo;
+import startos.model.PackageDataEntry;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
@@ -49,7 +53,7 @@ final class ServiceContainer {
   private final ServiceSettings settings;
   private final ContainerSetup setup;
   private final ContainerBackend backend;
-  private final PatchDb db;
+  private final Database db;
   private final EffectTable effects;
   private final Watches watches;
   private final ServiceLog log;
@@ -61,7 +65,7 @@ final class ServiceContainer {
       String id,
       ServiceSettings settings,
       ContainerBackend backend,
-      PatchDb db,
+      Database db,
       EffectTable effects,
       Watches watches,
       ServiceLog log,
@@ -233,23 +237,23 @@ final class ServiceContainer {
     if (ip.isEmpty()) {
       return;
     }
-    JsonNode hosts = db.get(PackageData.pointer(id) + "/hosts").orElse(NODES.objectNode());
-    for (JsonNode h : hosts) {
-      h.path("bindings")
-          .properties()
-          .forEach(b -> {
-            JsonNode port = b.getValue().path("net").path("assignedPort");
-            if (port.canConvertToInt()) {
-              PortForward f = PortForward.tcp(port.asInt(), ip.get(), Integer.parseInt(b.getKey()));
-              if (!backend.forwards().contains(f)) {
-                try {
-                  backend.forward(f);
-                } catch (RuntimeException e) {
-                  LOG.warn("{}: cannot restore forward {}: {}", id, f, e.getMessage());
-                }
-              }
-            }
-          });
+    Map<String, Host> hosts = db.packageEntry(id).map(PackageDataEntry::hosts).orElse(Map.of());
+    for (Host h : hosts.values()) {
+      for (Map.Entry<Integer, BindInfo> b : h.bindings().entrySet()) {
+        Optional<Integer> port =
+            Optional.ofNullable(b.getValue().net()).flatMap(NetInfo::assignedPort);
+        if (port.isEmpty()) {
+          continue;
+        }
+        PortForward f = PortForward.tcp(port.get(), ip.get(), b.getKey());
+        if (!backend.forwards().contains(f)) {
+          try {
+            backend.forward(f);
+          } catch (RuntimeException e) {
+            LOG.warn("{}: cannot restore forward {}: {}", id, f, e.getMessage());
+          }
+        }
+      }
     }
   }
 

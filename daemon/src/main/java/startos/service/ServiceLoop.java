@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import startos.container.Limits;
 import startos.install.InstallProgress;
 import startos.logs.ServiceLog;
+import startos.model.DesiredStatus;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 
@@ -96,7 +97,7 @@ final class ServiceLoop {
   /** The user wants main running (recorded as {@code desired}), and the service goes there. */
   void runMainLocked() {
     requireLock();
-    status.setDesiredLocked("running");
+    status.setDesiredLocked(new DesiredStatus.Running());
     convergeLocked(ServiceGoal.RUNNING);
   }
 

@@ -1,7 +1,5 @@
 package startos.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import startos.container.ContainerBackend;
 import startos.effects.EffectTable;
-import startos.effects.PackageData;
 import startos.effects.ServiceHost;
 import startos.effects.StandardEffects;
 import startos.effects.Watches;
@@ -21,6 +18,9 @@ import startos.http.Continuations;
 import startos.install.InstallProgress;
 import startos.install.Installer;
 import startos.logs.ServiceLog;
+import startos.model.Database;
+import startos.model.PackageDataEntry;
+import startos.model.PackageState;
 import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.Subscription;
@@ -37,9 +37,9 @@ import startos.ssl.CertStore;
  */
 public final class ServiceManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final PatchDb db;
+  private final Database model;
   private final ContainerBackend backend;
   private final Continuations continuations;
 
@@ -73,7 +73,8 @@ public final class ServiceManager implements AutoCloseable {
     ServiceHost host = new ServiceHostAdapter(settings, backend, certs, notifications, tables);
     this.watches = new Watches(host);
     this.effects = StandardEffects.table(db, host, watches);
-    InstallEntries entries = new InstallEntries(db, tables);
+    this.model = new Database(db);
+    InstallEntries entries = new InstallEntries(model, tables);
     Installer installer = new Installer(settings.arch(), settings::rootUid);
     this.removal = new PackageRemoval(backend, settings, entries, tables);
     this.updates = new PackageUpdate(settings, installer, entries, tables);
@@ -81,7 +82,7 @@ public final class ServiceManager implements AutoCloseable {
         new PackageInstalls(
             settings, installer, notifications, tables, entries, updates, removal, this::service);
     this.disks = new DiskWatch(settings, notifications, this::log);
-    this.changes = db.subscribe("/public");
+    this.changes = model.subscribePublic();
     this.watcher = Thread.ofVirtual().name("effect-watches").start(this::watchLoop);
   }
 
@@ -89,8 +90,9 @@ public final class ServiceManager implements AutoCloseable {
     return settings;
   }
 
-  PatchDb db() {
-    return db;
+  /** The typed database (what the package methods read). */
+  Database model() {
+    return model;
   }
 
   /** Effects without an implementation (they answer "not implemented: <name>"). */
@@ -108,33 +110,36 @@ public final class ServiceManager implements AutoCloseable {
    */
   public void startAll() {
     installs.prepareDirs();
-    JsonNode all = db.get("/public/packageData").orElse(NODES.objectNode());
     List<Thread> boots = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> e : all.properties()) {
+    for (Map.Entry<String, PackageDataEntry> e : model.packages().entrySet()) {
       String id = e.getKey();
       if (!Manifest.ID.matcher(id).matches()) {
         // the database is not trusted to hold only ids: a key like "../x" must never become a path
         LOG.error("skipping package entry '{}' in the database: it is not a package id", id);
         continue;
       }
-      String state = PackageData.state(e.getValue());
-      if (state.equals("updating") && e.getValue().path("stateInfo").path("manifest").isObject()) {
-        LOG.warn("{} was updating when startd stopped; going back to the installed version", id);
-        updates.undoInterrupted(id, e.getValue().path("stateInfo").path("manifest"));
-        state = "installed";
-      }
-      if (!state.equals("installed")) {
-        LOG.warn("{} was {} when startd stopped; removing the unfinished install", id, state);
+      PackageState state = e.getValue().stateInfo();
+      boolean installed =
+          switch (state) {
+            case PackageState.Installed i -> true;
+            case PackageState.Updating u when u.manifest() != null && u.manifest().isObject() -> {
+              LOG.warn(
+                  "{} was updating when startd stopped; going back to the installed version", id);
+              updates.undoInterrupted(id, u.manifest());
+              yield true;
+            }
+            case PackageState.Updating u -> false;
+            case PackageState.Installing i -> false;
+            case PackageState.Restoring r -> false;
+            case PackageState.Removing r -> false;
+          };
+      if (!installed) {
+        LOG.warn(
+            "{} was {} when startd stopped; removing the unfinished install", id, state.word());
         removal.removeLeftovers(id, true);
         continue;
       }
-      boolean wantRunning =
-          e.getValue()
-              .path("statusInfo")
-              .path("desired")
-              .path("main")
-              .asText()
-              .matches("running|restarting");
+      boolean wantRunning = ServiceStatus.wantsRunning(e.getValue().statusInfo().desired());
       try {
         // before any container starts: a dependent may mount this package's volumes at once
         PackageDisk.mount(settings.layout(id), id);
@@ -256,7 +261,8 @@ public final class ServiceManager implements AutoCloseable {
   private Service service(String id) {
     return tables
         .services()
-        .computeIfAbsent(id, k -> new Service(k, settings, backend, db, effects, watches, log(k)));
+        .computeIfAbsent(
+            id, k -> new Service(k, settings, backend, model, effects, watches, log(k)));
   }
 
   private void watchLoop() {

@@ -1,10 +1,10 @@
 package startos.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Optional;
 import startos.install.Installer;
 import startos.install.VerifiedPackage;
+import startos.model.KeptVolumes;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 import startos.s9pk.merkle.VerifyingKey;
@@ -53,9 +53,9 @@ final class SignerCheck {
   }
 
   private void check(String id, String version, String developerKey, KeyChange keyChange) {
-    Optional<JsonNode> installed = entries.developerKey(id);
-    Optional<JsonNode> kept = entries.keptVolumes(id).map(k -> k.path("developerKey"));
-    Optional<JsonNode> recorded = installed.or(() -> kept);
+    Optional<String> installed = entries.developerKey(id);
+    Optional<String> kept = entries.keptVolumes(id).map(KeptVolumes::developerKey);
+    Optional<String> recorded = installed.or(() -> kept);
     if (recorded.isEmpty() || keyChange == KeyChange.ALLOW) {
       return;
     }
@@ -64,7 +64,7 @@ final class SignerCheck {
             ? "the installed " + id
             : "the " + id + " whose volumes were kept by a soft uninstall";
     String signer = fingerprint(developerKey).orElse("an unreadable key");
-    Optional<String> trusted = fingerprint(recorded.get().asText(""));
+    Optional<String> trusted = fingerprint(recorded.get());
     if (trusted.isPresent() && trusted.get().equals(signer)) {
       return;
     }

@@ -24,6 +24,9 @@
  * …Locked} too; one virtual thread per runtime connection reads replies, and a runtime's death is
  * handled on another virtual thread that takes the service's lock.
  *
+ * <p>The database is read and written only through {@link startos.model.Database} (typed entries
+ * and slots); the one host file with JSON of its own is the data version an update keeps aside.
+ *
  * <p>Not done yet: no backups, actions across packages or registry installs.
  */
 package startos.service;

@@ -73,11 +73,16 @@ public final class CertStore {
     return db.mutate(root -> certFor(root, owner, names, key, now)).result();
   }
 
-  /** Drops every leaf and key of {@code owner}, e.g. when the package is uninstalled. */
-  public static void forget(ObjectNode root, String owner) {
-    if (root.at(POINTER).path(LEAVES) instanceof ObjectNode leaves) {
+  /**
+   * A copy of {@code localCerts} (the value at {@link #POINTER}) without any leaf or key of {@code
+   * owner}, e.g. when the package is uninstalled.
+   */
+  public static JsonNode withoutLeavesOf(JsonNode localCerts, String owner) {
+    JsonNode copy = localCerts.deepCopy();
+    if (copy.path(LEAVES) instanceof ObjectNode leaves) {
       leaves.remove(owner);
     }
+    return copy;
   }
 
   private static FullChain certFor(

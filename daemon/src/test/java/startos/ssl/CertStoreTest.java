@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import startos.model.Database;
+import startos.model.Slots;
 import startos.patchdb.PatchDb;
 
 class CertStoreTest {
@@ -110,10 +112,7 @@ class CertStoreTest {
     store.certFor("gone", Set.of("gone.startos"));
     store.certFor("hello-world", Set.of("hello-world.startos"));
 
-    db.mutate(root -> {
-      CertStore.forget(root, "gone");
-      return null;
-    });
+    new Database(db).update(Slots.LOCAL_CERTS, certs -> CertStore.withoutLeavesOf(certs, "gone"));
 
     assertThat(db.get(CertStore.POINTER + "/packageLeaves/gone")).isEmpty();
     assertThat(db.get(CertStore.POINTER + "/packageLeaves/hello-world")).isPresent();
