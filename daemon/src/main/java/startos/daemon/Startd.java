@@ -29,6 +29,7 @@ import startos.container.LxcBackend;
 import startos.container.LxcSettings;
 import startos.container.Subnet;
 import startos.db.DbMethods;
+import startos.dependency.DependencyMethods;
 import startos.http.Continuations;
 import startos.http.HttpServer;
 import startos.http.HttpStartException;
@@ -166,6 +167,7 @@ public final class Startd implements AutoCloseable {
     ServiceManager services =
         services(config, lxc, dataDir, db, notifications, continuations, claim.isPresent());
     services.register(router);
+    new DependencyMethods(new Database(db)).register(router);
     Map<String, HttpServer.Page> pages = Map.of(InfoPage.PATH, () -> InfoPage.render(db));
 
     LocalAuthCookie localCookie = LocalAuthCookie.generate();

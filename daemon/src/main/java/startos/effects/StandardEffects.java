@@ -17,7 +17,7 @@ public final class StandardEffects {
     new ControlEffects(db, host, watches).register(table);
     new NetEffects(db, host, watches).register(table);
     new SslEffects(db, host, watches).register(table);
-    new DependencyEffects(db.patchDb()).register(table);
+    new DependencyEffects(db).register(table);
     return table;
   }
 }

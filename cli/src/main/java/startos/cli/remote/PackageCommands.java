@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,6 +27,7 @@ import startos.cli.Output;
       PackageCommands.Rebuild.class,
       PackageCommands.Uninstall.class,
       PackageCommands.CancelInstall.class,
+      PackageCommands.Dependencies.class,
       PackageLogs.class,
     })
 public final class PackageCommands {
@@ -126,6 +128,7 @@ public final class PackageCommands {
         params.put("force", true);
       }
       call("package.start", params, "starting " + id);
+      DependencyWarnings.warnUnmet(this, id);
     }
   }
 
@@ -133,7 +136,9 @@ public final class PackageCommands {
   static final class Stop extends OnePackage {
     @Override
     protected void run() {
+      Optional<String> notice = DependencyWarnings.dependentsNotice(this, checkId(id), false);
       call("package.stop", idParams(), "stopping " + id);
+      notice.ifPresent(n -> DependencyWarnings.warn(this, n));
     }
   }
 
@@ -167,7 +172,9 @@ public final class PackageCommands {
     @Override
     protected void run() {
       ObjectNode params = idParams().put("soft", soft).put("force", force);
+      Optional<String> notice = DependencyWarnings.dependentsNotice(this, checkId(id), true);
       call("package.uninstall", params, "uninstalling " + id + (soft ? " (its data is kept)" : ""));
+      notice.ifPresent(n -> DependencyWarnings.warn(this, n));
     }
   }
 
@@ -179,6 +186,40 @@ public final class PackageCommands {
     @Override
     protected void run() {
       call("package.cancel-install", idParams(), "cancelled the install of " + id);
+    }
+  }
+
+  @Command(
+      name = "dependencies",
+      description =
+          "Show whether a package's dependencies are satisfied, and which packages depend on it",
+      mixinStandardHelpOptions = true)
+  static final class Dependencies extends OnePackage {
+    @Override
+    protected void run() {
+      JsonNode r = remote("package.dependency.check", idParams());
+      out()
+          .result(
+              r,
+              () -> {
+                List<List<String>> rows = new ArrayList<>();
+                r.path("dependencies").forEach(d -> rows.add(depRow(d, "dependency")));
+                r.path("dependents").forEach(d -> rows.add(depRow(d, "dependent")));
+                if (rows.isEmpty()) {
+                  out().line(id + " has no dependencies and no dependents");
+                } else {
+                  out().table(List.of("PACKAGE", "RELATION", "KIND", "SATISFIED", "PROBLEM"), rows);
+                }
+              });
+    }
+
+    private static List<String> depRow(JsonNode d, String relation) {
+      return List.of(
+          d.path("id").asText(),
+          relation,
+          d.path("kind").asText(),
+          d.path("satisfied").asBoolean() ? "yes" : "no",
+          d.path("problem").isTextual() ? d.path("problem").asText() : "");
     }
   }
 }

@@ -19,6 +19,8 @@ import startos.cli.CliCommand;
 import startos.cli.CliException;
 import startos.cli.ExitCode;
 import startos.cli.RpcClient;
+import startos.s9pk.manifest.Manifest;
+import startos.s9pk.merkle.S9pkArchive;
 
 /**
  * {@code package install -s FILE} uploads an .s9pk and follows the install's progress until it is
@@ -125,6 +127,7 @@ final class PackageInstall extends CliCommand {
                             + " ("
                             + ProgressFrames.bytes(size, -1)
                             + " uploaded)"));
+    installedId(file).ifPresent(pkg -> DependencyWarnings.warnUnmet(this, pkg));
   }
 
   /** Renders frames until {@code overall === true}; returns the final frame. */
@@ -235,6 +238,15 @@ final class PackageInstall extends CliCommand {
       return size;
     } catch (IOException e) {
       throw CliException.local("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The id the archive names (its signature was checked by startd, which installed it). */
+  private static Optional<String> installedId(Path file) {
+    try (S9pkArchive archive = S9pkArchive.open(file)) {
+      return Optional.of(Manifest.of(archive).id());
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 }
