@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import startos.exver.ExtendedVersion;
+import startos.exver.ExverParseException;
+import startos.exver.VersionRange;
 import startos.model.CurrentDependencyInfo;
 import startos.model.DesiredStatus;
 import startos.model.HealthCheckResult;
@@ -16,9 +19,10 @@ import startos.model.TaskEntry;
 
 /**
  * Whether the dependencies a package declared ({@code currentDependencies}) are satisfied by what
- * is installed now, by StartOS's rules: installed; its version or one it {@code satisfies} in the
- * declared range; no active critical task on it; for {@code running}: running (or starting) and
- * every named health check {@code success}. Pure: callers pass the database they read.
+ * is installed now, by StartOS's rules ({@code dep-error.service.ts}): installed; its version or
+ * one it {@code satisfies} in the declared range; no active critical task on it; for {@code
+ * running}: running (or starting) and every named health check {@code success}. Pure: callers pass
+ * the database they read.
  */
 public final class DependencyCheck {
   private DependencyCheck() {}
@@ -50,19 +54,18 @@ public final class DependencyCheck {
     String version = manifest.path("version").asText("");
     try {
       VersionRange range = VersionRange.parse(info.versionRange());
-      ExVersion v = ExVersion.parse(version);
-      List<ExVersion> satisfies = new ArrayList<>();
+      boolean inRange = ExtendedVersion.parse(version).satisfies(range);
       for (JsonNode s : manifest.path("satisfies")) {
         try {
-          satisfies.add(ExVersion.parse(s.asText("")));
-        } catch (IllegalArgumentException ignored) {
+          inRange |= ExtendedVersion.parse(s.asText("")).satisfies(range);
+        } catch (ExverParseException ignored) {
           // a satisfies entry the dependency's packer wrote badly only fails to help
         }
       }
-      if (!range.satisfiedByAny(v, satisfies)) {
+      if (!inRange) {
         return Optional.of(new Unmet.IncorrectVersion(id, version, info.versionRange()));
       }
-    } catch (IllegalArgumentException e) {
+    } catch (ExverParseException e) {
       return Optional.of(new Unmet.BadRange(id, e.getMessage()));
     }
     for (TaskEntry t : dependent.tasks().values()) {

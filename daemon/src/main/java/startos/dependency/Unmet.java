@@ -45,11 +45,14 @@ public sealed interface Unmet {
     }
   }
 
-  /** The range the dependent declared cannot be read: it can never be satisfied. */
+  /** The declared range, or the installed version, cannot be read: never satisfied. */
   record BadRange(String dependency, String problem) implements Unmet {
     @Override
     public String message() {
-      return "the version range declared for " + dependency + " is unreadable: " + problem;
+      return "the version range declared for "
+          + dependency
+          + " is unreadable, or the version installed is: "
+          + problem;
     }
   }
 }

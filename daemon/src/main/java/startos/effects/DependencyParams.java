@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import startos.exver.ExverParseException;
+import startos.exver.VersionRange;
 import startos.rpc.ProtocolException;
 
 /**
@@ -30,9 +32,36 @@ final class DependencyParams {
       required(kind, "kind", "\"running\" or \"exists\"");
       ControlEffects.checkId(required(id, "id", "a string"), "dependencies[].id");
       required(versionRange, "versionRange", "a string");
+      checkRange(id, versionRange);
       if (kind == DependencyKind.RUNNING) {
         required(healthChecks.orElse(null), "healthChecks", "an array");
       }
+    }
+  }
+
+  /** Ranges a real package writes are a few dozen characters, nested a level or two. */
+  static final int MAX_RANGE_CHARS = 1024;
+
+  static final int MAX_RANGE_NESTING = 64;
+
+  /**
+   * A range StartOS could not read is refused, as StartOS refuses it (its type is {@code
+   * VersionRange}); length and nesting are bounded first because the parser recurses.
+   */
+  private static void checkRange(String id, String range) {
+    if (range.length() > MAX_RANGE_CHARS) {
+      throw ProtocolException.invalidParams(
+          "the versionRange for " + id + " is longer than " + MAX_RANGE_CHARS + " characters");
+    }
+    if (range.chars().filter(ch -> ch == '(' || ch == '!').count() > MAX_RANGE_NESTING) {
+      throw ProtocolException.invalidParams(
+          "the versionRange for " + id + " nests more than " + MAX_RANGE_NESTING + " levels");
+    }
+    try {
+      VersionRange.parse(range);
+    } catch (ExverParseException e) {
+      throw ProtocolException.invalidParams(
+          "the versionRange for " + id + " is not a version range: " + e.getMessage());
     }
   }
 

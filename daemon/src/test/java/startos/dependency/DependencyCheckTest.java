@@ -153,6 +153,6 @@ class DependencyCheckTest {
                 dependent(">=one"),
                 running(installed("hello", "1.1.0:0"), HealthCheckResult.Result.SUCCESS)))
         .singleElement()
-        .satisfies(u -> assertThat(u.message()).contains("is not a version range"));
+        .satisfies(u -> assertThat(u.message()).contains("Version range \">=one\" is invalid"));
   }
 }

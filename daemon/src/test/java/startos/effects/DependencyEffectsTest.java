@@ -146,4 +146,23 @@ class DependencyEffectsTest {
     assertThat(call("check-dependencies", "{}").at("/result/0/installedVersion").asText())
         .isEqualTo("2.0.0:0");
   }
+
+  @Test
+  void anUnreadableOrHostileVersionRangeIsRefusedAndNothingIsRecorded() throws IOException {
+    String bad =
+        "{\"dependencies\":[{\"kind\":\"exists\",\"id\":\"hello\",\"versionRange\":\"%s\"}]}";
+    assertThat(call("set-dependencies", bad.formatted(">=1.0.x")).at("/error/message").asText())
+        .contains("the versionRange for hello is not a version range");
+    assertThat(
+            call("set-dependencies", bad.formatted("(".repeat(5000) + "1" + ")".repeat(5000)))
+                .at("/error/message")
+                .asText())
+        .contains("longer than 1024 characters");
+    assertThat(
+            call("set-dependencies", bad.formatted("!".repeat(500) + "1"))
+                .at("/error/message")
+                .asText())
+        .contains("nests more than 64 levels");
+    assertThat(declared()).isEmpty();
+  }
 }
