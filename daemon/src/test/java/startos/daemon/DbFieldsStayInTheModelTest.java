@@ -68,7 +68,6 @@ class DbFieldsStayInTheModelTest {
           "AuthMethods.java",
           "CertStore.java",
           "DbMethods.java",
-          "DependencyEffects.java",
           "InitialDb.java",
           "Notifications.java",
           "PackageData.java",
