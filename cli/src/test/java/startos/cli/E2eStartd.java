@@ -396,6 +396,11 @@ final class E2eStartd implements AutoCloseable {
     return file;
   }
 
+  /** start-cli as it runs on this machine, without the remote arguments of {@link #run}. */
+  CliRun cli() {
+    return cli;
+  }
+
   /** start-cli against this startd, with the session cookie. */
   CliRun.Result run(String... args) {
     return cli.run(RemoteArgs.remote(url(), noCookie, args));

@@ -54,8 +54,17 @@ public interface ContainerBackend {
     return exec(id, ExecRequest.of(command));
   }
 
-  /** Current memory, processes and CPU of a running container. */
+  /** Current memory, processes, CPU, network and block I/O of a running container. */
   ResourceUsage usage(String id);
+
+  /**
+   * Changes the cgroup limits of a running container at once (0 lifts a limit). Fails, leaving the
+   * old limits, when the kernel refuses one (a memory limit below what the container uses now).
+   */
+  void applyLimits(String id, Limits limits);
+
+  /** The limits in force in a running container's cgroups, read back from the kernel. */
+  Limits limitsInForce(String id);
 
   /**
    * Forwards a host port on the host's own non-loopback addresses to a container port (never

@@ -288,9 +288,64 @@ public final class LxcBackend implements ContainerBackend {
             .map(CgroupTree::pids)
             .map(pids -> pids.stream().mapToLong(LxcBackend::rssBytes).sum())
             .orElse(0L);
+    // the host side of the veth: what it received the container sent, and the other way round
+    Optional<Path> veth =
+        ip(id).map(a -> Path.of("/sys/class/net", HostNetwork.vethName(a), "statistics"));
+    long rx = veth.map(v -> readCounter(v.resolve("tx_bytes"))).orElse(0L);
+    long tx = veth.map(v -> readCounter(v.resolve("rx_bytes"))).orElse(0L);
+    long[] io =
+        cgroups
+            .payload("blkio", id)
+            .map(b -> blockBytes(b.resolve("blkio.throttle.io_service_bytes_recursive")))
+            .orElse(new long[2]);
     // the kernel reports "unlimited" as a huge page-rounded number
     return new ResourceUsage(
-        used, limit >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : limit, procs, cpu, monitorRss);
+        used,
+        limit >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : limit,
+        procs,
+        cpu,
+        monitorRss,
+        rx,
+        tx,
+        io[0],
+        io[1]);
+  }
+
+  @Override
+  public void applyLimits(String id, Limits limits) {
+    ContainerSpec.requireValidId(id);
+    withLock(id, () -> new CgroupLimits(cgroups).apply(id, limits));
+  }
+
+  @Override
+  public Limits limitsInForce(String id) {
+    ContainerSpec.requireValidId(id);
+    return new CgroupLimits(cgroups).read(id);
+  }
+
+  /** A counter file of sysfs; 0 when the interface is gone (the container just stopped). */
+  private static long readCounter(Path file) {
+    try {
+      return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Read and write bytes summed over the devices of a {@code blkio} accounting file. */
+  private static long[] blockBytes(Path file) {
+    long[] sums = new long[2];
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length == 3 && (f[1].equals("Read") || f[1].equals("Write"))) {
+          sums[f[1].equals("Read") ? 0 : 1] += Long.parseLong(f[2]);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.debug("cannot read {}: {}", file, e.getMessage());
+    }
+    return sums;
   }
 
   @Override

@@ -38,6 +38,7 @@ import startos.model.Database;
 import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.PatchDbException;
+import startos.resources.PackageResources;
 import startos.rpc.RpcDispatcher;
 import startos.rpc.RpcRouter;
 import startos.rpc.SetupState;
@@ -168,6 +169,7 @@ public final class Startd implements AutoCloseable {
         services(config, lxc, dataDir, db, notifications, continuations, claim.isPresent());
     services.register(router);
     new DependencyMethods(new Database(db)).register(router);
+    new PackageResources(services, services.backend(), new Database(db)).register(router);
     Map<String, HttpServer.Page> pages = Map.of(InfoPage.PATH, () -> InfoPage.render(db));
 
     LocalAuthCookie localCookie = LocalAuthCookie.generate();

@@ -47,6 +47,11 @@ public final class Slots {
   public static final Slot<Map<String, KeptVolumes>> KEPT_VOLUMES =
       Slot.of("/private/keptVolumes", new TypeReference<Map<String, KeptVolumes>>() {}, Map.of());
 
+  /** Limits the admin set per service ({@code package.set-limits}), by package id. */
+  public static final Slot<Map<String, ServiceLimits>> SERVICE_LIMITS =
+      Slot.of(
+          "/private/serviceLimits", new TypeReference<Map<String, ServiceLimits>>() {}, Map.of());
+
   /** Each package's store ({@code store.get/set}), free-form JSON by package id. */
   public static final Slot<Map<String, JsonNode>> PACKAGE_STORES =
       Slot.of("/private/packageStores", new TypeReference<Map<String, JsonNode>>() {}, Map.of());

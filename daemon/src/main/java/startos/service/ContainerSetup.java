@@ -15,6 +15,9 @@ import startos.container.ContainerMount;
 import startos.container.ContainerSpec;
 import startos.container.Limits;
 import startos.hostfs.SafeTree;
+import startos.model.Database;
+import startos.model.ServiceLimits;
+import startos.model.Slots;
 
 /**
  * What one service's container is made of: the host directories it sees (prepared before each
@@ -37,16 +40,28 @@ final class ContainerSetup {
   private final String id;
   private final PackageLayout layout;
   private final ServiceSettings settings;
+  private final Database db;
 
-  ContainerSetup(String id, ServiceSettings settings) {
+  ContainerSetup(String id, ServiceSettings settings, Database db) {
     this.id = id;
     this.layout = settings.layout(id);
     this.settings = settings;
+    this.db = db;
   }
 
-  /** The cgroup limits this service's container runs with. */
+  /** The cgroup limits this service's container runs with: the defaults, then the admin's. */
   Limits limits() {
-    return LIMITS.withMemoryBytes(settings.memoryLimitBytes());
+    return limits(settings, db.read(Slots.SERVICE_LIMITS).getOrDefault(id, ServiceLimits.DEFAULTS));
+  }
+
+  /** startd's defaults overridden by {@code admin}; throws when the result is not a valid limit. */
+  static Limits limits(ServiceSettings settings, ServiceLimits admin) {
+    Limits d = LIMITS.withMemoryBytes(settings.memoryLimitBytes());
+    return new Limits(
+        admin.memoryBytes().orElse(d.memoryBytes()),
+        admin.maxPids().orElse(d.maxPids()),
+        admin.cpuShares().orElse(d.cpuShares()),
+        admin.cpuMillis().orElse(d.cpuMillis()));
   }
 
   /** The container runtime's own output and the package's, captured in the log. */

@@ -73,7 +73,7 @@ final class ServiceContainer {
     this.id = id;
     this.layout = settings.layout(id);
     this.settings = settings;
-    this.setup = new ContainerSetup(id, settings);
+    this.setup = new ContainerSetup(id, settings, db);
     this.backend = backend;
     this.db = db;
     this.effects = effects;

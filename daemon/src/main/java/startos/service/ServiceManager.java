@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import startos.container.ContainerBackend;
+import startos.container.Limits;
 import startos.effects.EffectTable;
 import startos.effects.ServiceHost;
 import startos.effects.StandardEffects;
@@ -21,6 +22,7 @@ import startos.logs.ServiceLog;
 import startos.model.Database;
 import startos.model.PackageDataEntry;
 import startos.model.PackageState;
+import startos.model.ServiceLimits;
 import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.Subscription;
@@ -93,6 +95,11 @@ public final class ServiceManager implements AutoCloseable {
   /** The typed database (what the package methods read). */
   Database model() {
     return model;
+  }
+
+  /** The containers the services run in (for stats and limits; every start goes through here). */
+  public ContainerBackend backend() {
+    return backend;
   }
 
   /** Effects without an implementation (they answer "not implemented: <name>"). */
@@ -182,6 +189,16 @@ public final class ServiceManager implements AutoCloseable {
 
   public void start(String id) {
     require(id).startMain();
+  }
+
+  /** The limits {@code id}'s container starts with (the defaults, then the admin's). */
+  public Limits limits(String id) {
+    return require(id).limits();
+  }
+
+  /** startd's defaults overridden by {@code admin}; a ContainerException when one is invalid. */
+  public Limits limitsWith(ServiceLimits admin) {
+    return ContainerSetup.limits(settings, admin);
   }
 
   public void stop(String id) {

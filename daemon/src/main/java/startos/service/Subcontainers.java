@@ -98,6 +98,15 @@ final class Subcontainers {
       // the attached copy keeps the overlay alive
       HostCommands.run("unmount the staging overlay of " + guid, "umount", "-l", merged.toString());
     }
+    try {
+      // for `start-cli package attach -n/-i` (a local root tool): layers/ is the host's, not the
+      // package's, and the name is only ever compared, never used as a path
+      var info = RuntimeClient.JSON.createObjectNode().put("imageId", imageId);
+      info.put("name", name.orElse(""));
+      Files.writeString(layers.resolve("info.json"), info.toString());
+    } catch (IOException e) {
+      LOG.warn("{}: cannot record subcontainer {} for attach: {}", id, guid, e.getMessage());
+    }
     log.append("startd: subcontainer " + name.orElse("") + " " + guid + " from image " + imageId);
     return List.of("/media/startos/subcontainers/" + guid, guid);
   }

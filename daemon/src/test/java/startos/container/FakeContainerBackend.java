@@ -119,6 +119,23 @@ public final class FakeContainerBackend implements ContainerBackend {
   }
 
   @Override
+  public synchronized void applyLimits(String id, Limits limits) {
+    calls.add("limits " + id + " " + limits);
+    if (state(id) != ContainerState.RUNNING) {
+      throw new ContainerException("container " + id + " is not running");
+    }
+    specs.put(id, specs.get(id).withLimits(limits));
+  }
+
+  @Override
+  public synchronized Limits limitsInForce(String id) {
+    if (state(id) != ContainerState.RUNNING) {
+      throw new ContainerException("container " + id + " is not running");
+    }
+    return specs.get(id).limits();
+  }
+
+  @Override
   public synchronized void forward(PortForward forward) {
     calls.add("forward " + forward);
     for (PortForward f : forwards) {

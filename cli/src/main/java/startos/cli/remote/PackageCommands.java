@@ -29,6 +29,9 @@ import startos.cli.Output;
       PackageCommands.CancelInstall.class,
       PackageCommands.Dependencies.class,
       PackageLogs.class,
+      PackageResourceCommands.Stats.class,
+      PackageResourceCommands.SetLimits.class,
+      PackageAttach.class,
     })
 public final class PackageCommands {
   static final List<String> HEADERS = List.of("ID", "VERSION", "STATE", "STATUS");
