@@ -174,10 +174,9 @@ final class PackageAttach extends CliCommand {
 
   /** The subcontainers startd recorded, in the layers of the package's disk or directory. */
   private List<Sub> subs(Path pkg) {
-    Path layers =
-        Files.isDirectory(pkg.resolve("disk/layers"))
-            ? pkg.resolve("disk/layers")
-            : pkg.resolve("layers");
+    // with its own disk, what the package writes (subcontainers, their layers) lives on it
+    Path base = Files.isDirectory(pkg.resolve("disk/layers")) ? pkg.resolve("disk") : pkg;
+    Path layers = base.resolve("layers");
     List<Sub> out = new ArrayList<>();
     if (!Files.isDirectory(layers, LinkOption.NOFOLLOW_LINKS)) {
       return out;
@@ -186,7 +185,7 @@ final class PackageAttach extends CliCommand {
       for (Path d : dirs) {
         Path info = d.resolve("info.json");
         if (Files.isRegularFile(info, LinkOption.NOFOLLOW_LINKS)
-            && Files.isDirectory(pkg.resolve("subcontainers").resolve(d.getFileName()))) {
+            && Files.isDirectory(base.resolve("subcontainers").resolve(d.getFileName()))) {
           JsonNode j = RpcClient.JSON.readTree(Files.readString(info));
           out.add(
               new Sub(
