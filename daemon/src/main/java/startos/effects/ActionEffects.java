@@ -1,45 +1,66 @@
 package startos.effects;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import startos.action.ActionCaller;
+import startos.action.PackageActions;
 import startos.effects.ActionParams.ClearActions;
 import startos.effects.ActionParams.ClearTasks;
 import startos.effects.ActionParams.CreateTaskParams;
 import startos.effects.ActionParams.ExportAction;
-import startos.patchdb.PatchDb;
+import startos.effects.ActionParams.GetActionInput;
+import startos.effects.ActionParams.RunAction;
+import startos.model.ActionMetadata;
+import startos.model.Database;
+import startos.model.ModelJson;
+import startos.rpc.ProtocolException;
 
 /**
- * {@code action.export}, {@code action.clear} and the tasks ({@code action.create-task}, {@code
- * action.clear-tasks}): the package's actions and the tasks it asks of others, in the database.
+ * {@code action.export}, {@code action.clear}, {@code action.get-input}, {@code action.run} and the
+ * tasks ({@code action.create-task}, {@code action.clear-tasks}): the package's actions and the
+ * tasks it asks for, in the database; running actions (its own, or another package's as their
+ * {@code access} allows) through {@link PackageActions}. The caller is the package host.sock
+ * identified; everything it sends is untrusted.
  */
 final class ActionEffects {
-  private final PatchDb db;
+  private final Database db;
+  private final PackageActions actions;
 
-  ActionEffects(PatchDb db) {
+  ActionEffects(Database db, PackageActions actions) {
     this.db = db;
+    this.actions = actions;
   }
 
   void register(EffectTable t) {
     t.register("action.export", this::export, ExportAction.class);
     t.register("action.clear", this::clear, ClearActions.class);
+    t.register("action.get-input", this::getInput, GetActionInput.class);
+    t.register("action.run", this::run, RunAction.class);
     t.register("action.create-task", this::createTask, CreateTaskParams.class);
     t.register("action.clear-tasks", this::clearTasks, ClearTasks.class);
   }
 
   private JsonNode export(EffectCall c, ExportAction p) {
-    db.mutate(root -> {
-      ObjectNode actions = PackageData.object(PackageData.require(root, c.packageId()), "actions");
-      if (!actions.has(p.id())) {
+    ActionMetadata meta;
+    try {
+      meta = ModelJson.decode(p.metadata(), ActionMetadata.class);
+    } catch (RuntimeException e) {
+      throw ProtocolException.invalidParams(
+          "parameter 'metadata' is not an ActionMetadata: " + e.getMessage());
+    }
+    db.mutate(tx -> {
+      var entry = tx.requirePackage(c.packageId());
+      if (!entry.actions().containsKey(p.id())) {
         EffectLimits.requireBelow(
-            actions.size(),
+            entry.actions().size(),
             EffectLimits.MAX_ACTIONS,
             "actions",
             "remove some with action.clear before adding more");
       }
-      actions.set(p.id(), p.metadata().deepCopy());
+      tx.putPackage(
+          c.packageId(), entry.withActions(ModelJson.with(entry.actions(), p.id(), meta)));
       return null;
     });
     return EffectTable.nothing();
@@ -47,48 +68,48 @@ final class ActionEffects {
 
   private JsonNode clear(EffectCall c, ClearActions p) {
     Set<String> keep = new HashSet<>(p.except());
-    db.mutate(root -> {
-      PackageData.object(PackageData.require(root, c.packageId()), "actions").retain(keep);
-      return null;
-    });
+    db.updatePackage(
+        c.packageId(),
+        e -> {
+          Map<String, ActionMetadata> kept = new java.util.LinkedHashMap<>();
+          e.actions()
+              .forEach((k, v) -> {
+                if (keep.contains(k)) {
+                  kept.put(k, v);
+                }
+              });
+          return e.withActions(kept);
+        });
     return EffectTable.nothing();
   }
 
+  private JsonNode getInput(EffectCall c, GetActionInput p) {
+    return actions
+        .getInput(
+            new ActionCaller.Package(c.packageId()),
+            p.packageId().orElse(c.packageId()),
+            p.actionId(),
+            c.eventId().orElseGet(PackageActions::newEventId))
+        .<JsonNode>map(f -> f)
+        .orElse(EffectTable.nothing());
+  }
+
+  private JsonNode run(EffectCall c, RunAction p) {
+    return actions.run(
+        new ActionCaller.Package(c.packageId()),
+        p.packageId().orElse(c.packageId()),
+        p.actionId(),
+        p.input().orElse(EffectTable.nothing()),
+        PackageActions.newEventId());
+  }
+
   private JsonNode createTask(EffectCall c, CreateTaskParams p) {
-    // the task is kept as the package sent it (the UI reads it), less the runtime's event id
-    ObjectNode task = ((ObjectNode) c.raw()).deepCopy();
-    task.remove("eventId");
-    EffectLimits.requireStorable(task, "the task " + p.replayId());
-    db.mutate(root -> {
-      ObjectNode tasks = PackageData.object(PackageData.require(root, c.packageId()), "tasks");
-      if (!tasks.has(p.replayId())) {
-        EffectLimits.requireBelow(
-            tasks.size(),
-            EffectLimits.MAX_TASKS,
-            "tasks",
-            "remove some with action.clear-tasks before adding more");
-      }
-      ObjectNode entry = tasks.putObject(p.replayId());
-      entry.set("task", task);
-      entry.put("active", true);
-      return null;
-    });
+    actions.createTask(c.packageId(), p.replayId(), p.task());
     return EffectTable.nothing();
   }
 
   private JsonNode clearTasks(EffectCall c, ClearTasks p) {
-    Set<String> ids = new HashSet<>(p.ids());
-    db.mutate(root -> {
-      ObjectNode tasks = PackageData.object(PackageData.require(root, c.packageId()), "tasks");
-      List<String> names = new java.util.ArrayList<>();
-      tasks.fieldNames().forEachRemaining(names::add);
-      for (String key : names) {
-        if (ids.contains(key) == p.dropsListed()) {
-          tasks.remove(key);
-        }
-      }
-      return null;
-    });
+    actions.clearTasks(c.packageId(), new HashSet<>(p.ids()), p.dropsListed());
     return EffectTable.nothing();
   }
 }

@@ -3,10 +3,10 @@ package startos.effects;
 import static startos.effects.EffectParams.orEmpty;
 import static startos.effects.EffectParams.required;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import startos.model.Task;
 import startos.rpc.ProtocolException;
 
 /**
@@ -38,14 +38,28 @@ final class ActionParams {
     }
   }
 
-  /** {@code T.TaskSeverity}. */
-  enum TaskSeverity {
-    @JsonProperty("optional")
-    OPTIONAL,
-    @JsonProperty("important")
-    IMPORTANT,
-    @JsonProperty("critical")
-    CRITICAL
+  /**
+   * {@code action.get-input}: {@code {packageId?, actionId, prefill?}} ({@code
+   * T.GetActionInputParams}).
+   */
+  record GetActionInput(Optional<String> packageId, String actionId) {
+    GetActionInput {
+      packageId = packageId == null ? Optional.empty() : packageId;
+      packageId.ifPresent(id -> ControlEffects.checkId(id, "packageId"));
+      ControlEffects.checkId(required(actionId, "actionId", "a string"), "actionId");
+    }
+  }
+
+  /**
+   * {@code action.run}: {@code {packageId?, actionId, input?}} ({@code T.EffectsRunActionParams}).
+   */
+  record RunAction(Optional<String> packageId, String actionId, Optional<JsonNode> input) {
+    RunAction {
+      packageId = packageId == null ? Optional.empty() : packageId;
+      packageId.ifPresent(id -> ControlEffects.checkId(id, "packageId"));
+      ControlEffects.checkId(required(actionId, "actionId", "a string"), "actionId");
+      input = EffectParams.nonNull(input);
+    }
   }
 
   /**
@@ -56,7 +70,7 @@ final class ActionParams {
       String replayId,
       String packageId,
       String actionId,
-      TaskSeverity severity,
+      Task.Severity severity,
       Optional<String> reason,
       Optional<JsonNode> when,
       Optional<JsonNode> input) {
@@ -68,6 +82,14 @@ final class ActionParams {
       EffectLimits.requireText(replayId, "the task's replayId");
       when = EffectParams.nonNull(when);
       input = EffectParams.nonNull(input);
+      reason = reason == null ? Optional.empty() : reason;
+      reason.ifPresent(r -> EffectLimits.requireText(r, "the task's reason"));
+      when.ifPresent(w -> EffectLimits.requireStorable(w, "the task's when"));
+      input.ifPresent(i -> EffectLimits.requireStorable(i, "the task's input"));
+    }
+
+    Task task() {
+      return new Task(packageId, actionId, severity, reason, when, input);
     }
   }
 

@@ -67,7 +67,6 @@ final class ControlEffects {
     t.register("set-data-version", this::setDataVersion, SetDataVersion.class);
     t.register("get-data-version", this::dataVersion);
     t.register("clear-callbacks", this::clearCallbacks, ClearCallbacks.class);
-    new ActionEffects(db.patchDb()).register(t);
   }
 
   private JsonNode restart(EffectCall c) {

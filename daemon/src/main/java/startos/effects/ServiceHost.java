@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import startos.action.ActionHost;
 
 /**
  * What effects need from the service layer beyond the database: the seam between a package's
  * requests and the containers that serve them. Every method may throw {@link
  * startos.rpc.RpcException} with a message the package will see.
  */
-public interface ServiceHost {
+public interface ServiceHost extends ActionHost {
   /** Restarts the package's main (asynchronously: the caller is usually that main). */
   void requestRestart(String packageId);
 

@@ -1,5 +1,6 @@
 package startos.effects;
 
+import startos.action.PackageActions;
 import startos.model.Database;
 import startos.patchdb.PatchDb;
 
@@ -18,6 +19,7 @@ public final class StandardEffects {
     new NetEffects(db, host, watches).register(table);
     new SslEffects(db, host, watches).register(table);
     new DependencyEffects(db).register(table);
+    new ActionEffects(db, new PackageActions(db, host)).register(table);
     return table;
   }
 }

@@ -47,7 +47,9 @@ final class PackageMethods {
   }
 
   void register(RpcRouter r) {
-    r.register("package.start", (p, c) -> done(() -> manager.start(id(p))));
+    r.register(
+        "package.start",
+        (p, c) -> done(() -> manager.start(id(p), Params.of(p).bool("force", false))));
     r.register("package.stop", (p, c) -> done(() -> manager.stop(id(p))));
     r.register("package.restart", (p, c) -> done(() -> manager.restart(id(p))));
     r.register("package.rebuild", (p, c) -> done(() -> manager.rebuild(id(p))));

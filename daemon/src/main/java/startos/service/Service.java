@@ -3,6 +3,7 @@ package startos.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import startos.container.ContainerBackend;
 import startos.container.Limits;
 import startos.effects.EffectTable;
@@ -11,6 +12,8 @@ import startos.install.InstallProgress;
 import startos.logs.ServiceLog;
 import startos.model.Database;
 import startos.model.DesiredStatus;
+import startos.rpc.ErrorKind;
+import startos.rpc.RpcException;
 
 /**
  * One installed package's lifecycle as the manager and the package methods see it: the operations
@@ -42,6 +45,7 @@ public final class Service {
   private final Subcontainers subcontainers;
   private final ServiceLoop loop;
   private final CrashRecovery crashes;
+  private final Consumer<String> onInitialized;
 
   Service(
       String id,
@@ -50,8 +54,10 @@ public final class Service {
       Database db,
       EffectTable effects,
       Watches watches,
-      ServiceLog log) {
+      ServiceLog log,
+      Consumer<String> onInitialized) {
     this.id = id;
+    this.onInitialized = onInitialized;
     this.layout = settings.layout(id);
     this.backend = backend;
     this.log = log;
@@ -112,6 +118,19 @@ public final class Service {
     container.fireCallback(callbackId, args);
   }
 
+  /** Runs an action procedure in the runtime once its init finished; takes no lock. */
+  JsonNode execute(String eventId, String procedure, JsonNode input, java.time.Duration timeout) {
+    if (!loop.state().containerUp()) {
+      throw new RpcException(
+          ErrorKind.INVALID_REQUEST,
+          id
+              + " is "
+              + loop.state().word()
+              + ": its actions run once its container booted and its init finished");
+    }
+    return container.execute(eventId, procedure, input, timeout);
+  }
+
   // ---- transitions the user and startd ask for ----
 
   /**
@@ -133,6 +152,18 @@ public final class Service {
       loop.bootLocked(kind, install);
     } finally {
       lock.unlock();
+    }
+    if (loop.state().containerUp()) {
+      // off the lock and this thread: re-checking tasks asks the runtime, which may call effects
+      Thread.ofVirtual()
+          .name("tasks-recheck-" + id)
+          .start(() -> {
+            try {
+              onInitialized.accept(id);
+            } catch (RuntimeException e) {
+              log.append("startd: re-checking the tasks on " + id + " failed: " + e.getMessage());
+            }
+          });
     }
   }
 

@@ -231,6 +231,28 @@ final class ServiceContainer {
     c.notify("callback", params);
   }
 
+  /**
+   * Runs a procedure ({@code /actions/<id>/getInput}, {@code /actions/<id>/run}) in the runtime and
+   * waits for its answer. Reads the volatile client without the lock, like {@link #fireCallback}:
+   * the procedure changes no lifecycle state, and it may call effects that take the lock (restart,
+   * shutdown) while it runs.
+   */
+  JsonNode execute(String eventId, String procedure, JsonNode input, Duration timeout) {
+    RuntimeClient c = client;
+    if (c == null || !c.isOpen()) {
+      throw new RpcException(
+          ErrorKind.INVALID_REQUEST,
+          id + "'s container is not up, so its actions cannot run; start it or wait for its boot");
+    }
+    ObjectNode params = NODES.objectNode();
+    params.put("id", eventId);
+    params.put("procedure", procedure);
+    params.set("input", input);
+    params.put("timeout", timeout.toMillis());
+    // a little longer than the runtime's own timeout, so its message wins
+    return c.call("execute", params, timeout.plusSeconds(5));
+  }
+
   /** Re-creates the forwards of bindings recorded before (after a restart of startd). */
   private void restoreForwards() {
     Optional<Inet4Address> ip = backend.ip(id);

@@ -53,6 +53,43 @@ final class ServiceHostAdapter implements ServiceHost {
   }
 
   @Override
+  public JsonNode execute(
+      String packageId,
+      String eventId,
+      String procedure,
+      JsonNode input,
+      java.time.Duration timeout) {
+    Service s =
+        Optional.ofNullable(tables.services().get(packageId))
+            .orElseThrow(() ->
+                new RpcException(
+                    ErrorKind.NOT_FOUND, packageId + " has no service on this server"));
+    return s.execute(eventId, procedure, input, timeout);
+  }
+
+  @Override
+  public boolean initialized(String packageId) {
+    return Optional.ofNullable(tables.services().get(packageId))
+        .map(s -> s.state().containerUp())
+        .orElse(false);
+  }
+
+  @Override
+  public void stopForCriticalTask(String packageId) {
+    Optional.ofNullable(tables.services().get(packageId))
+        .ifPresent(s ->
+            Thread.ofVirtual()
+                .start(() -> {
+                  try {
+                    s.stopMain();
+                  } catch (RuntimeException e) {
+                    LOG.warn(
+                        "stopping {} for its critical task failed: {}", packageId, e.getMessage());
+                  }
+                }));
+  }
+
+  @Override
   public void requestRestart(String packageId) {
     Service s = tables.require(packageId);
     // the caller is the package's own runtime: answer it first, restart afterwards

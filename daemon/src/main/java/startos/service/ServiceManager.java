@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import startos.action.ActionMethods;
+import startos.action.PackageActions;
 import startos.container.ContainerBackend;
 import startos.container.Limits;
 import startos.effects.EffectTable;
@@ -26,6 +28,8 @@ import startos.model.ServiceLimits;
 import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.Subscription;
+import startos.rpc.ErrorKind;
+import startos.rpc.RpcException;
 import startos.rpc.RpcRouter;
 import startos.s9pk.manifest.Manifest;
 import startos.ssl.CertStore;
@@ -60,6 +64,7 @@ public final class ServiceManager implements AutoCloseable {
   private final Subscription changes;
   private final Thread watcher;
   private volatile boolean closed;
+  private final PackageActions actions;
 
   public ServiceManager(
       PatchDb db,
@@ -77,6 +82,7 @@ public final class ServiceManager implements AutoCloseable {
     this.effects = StandardEffects.table(db, host, watches);
     this.model = new Database(db);
     InstallEntries entries = new InstallEntries(model, tables);
+    this.actions = new PackageActions(model, host);
     Installer installer = new Installer(settings.arch(), settings::rootUid);
     this.removal = new PackageRemoval(backend, settings, entries, tables);
     this.updates = new PackageUpdate(settings, installer, entries, tables);
@@ -109,6 +115,7 @@ public final class ServiceManager implements AutoCloseable {
 
   public void register(RpcRouter router) {
     new PackageMethods(this, continuations).register(router);
+    new ActionMethods(actions).register(router);
   }
 
   /**
@@ -188,7 +195,23 @@ public final class ServiceManager implements AutoCloseable {
   }
 
   public void start(String id) {
-    require(id).startMain();
+    start(id, false);
+  }
+
+  /**
+   * Starts the service's main; refused while it has an active critical task (StartOS's rule: the
+   * service cannot work until that action ran), unless {@code force}.
+   */
+  public void start(String id, boolean force) {
+    Service s = require(id);
+    if (!force) {
+      actions
+          .criticalTaskBlockingStart(id)
+          .ifPresent(why -> {
+            throw new RpcException(ErrorKind.INVALID_REQUEST, why);
+          });
+    }
+    s.startMain();
   }
 
   /** The limits {@code id}'s container starts with (the defaults, then the admin's). */
@@ -279,7 +302,17 @@ public final class ServiceManager implements AutoCloseable {
     return tables
         .services()
         .computeIfAbsent(
-            id, k -> new Service(k, settings, backend, model, effects, watches, log(k)));
+            id,
+            k ->
+                new Service(
+                    k,
+                    settings,
+                    backend,
+                    model,
+                    effects,
+                    watches,
+                    log(k),
+                    actions::recheckTasksOn));
   }
 
   private void watchLoop() {

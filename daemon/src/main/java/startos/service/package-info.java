@@ -27,6 +27,6 @@
  * <p>The database is read and written only through {@link startos.model.Database} (typed entries
  * and slots); the one host file with JSON of its own is the data version an update keeps aside.
  *
- * <p>Not done yet: no backups, actions across packages or registry installs.
+ * <p>Not done yet: no backups or registry installs.
  */
 package startos.service;

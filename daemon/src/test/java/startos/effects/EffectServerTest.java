@@ -701,6 +701,29 @@ class EffectServerTest {
 
   /** Records what effects asked of the service layer. */
   static final class FakeHost implements ServiceHost {
+    final List<String> stoppedForTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public JsonNode execute(
+        String packageId,
+        String eventId,
+        String procedure,
+        JsonNode input,
+        java.time.Duration timeout) {
+      throw new startos.rpc.RpcException(
+          startos.rpc.ErrorKind.NOT_FOUND, packageId + " has no runtime in this test");
+    }
+
+    @Override
+    public boolean initialized(String packageId) {
+      return false;
+    }
+
+    @Override
+    public void stopForCriticalTask(String packageId) {
+      stoppedForTasks.add(packageId);
+    }
+
     final Path volumes;
     final List<String> forwards = new ArrayList<>();
     final List<String> mounts = new ArrayList<>();

@@ -32,6 +32,7 @@ import startos.cli.Output;
       PackageResourceCommands.Stats.class,
       PackageResourceCommands.SetLimits.class,
       PackageAttach.class,
+      ActionCommands.class,
     })
 public final class PackageCommands {
   static final List<String> HEADERS = List.of("ID", "VERSION", "STATE", "STATUS");
