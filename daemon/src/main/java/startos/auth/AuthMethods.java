@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.Slots;
 import startos.rpc.Access;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
@@ -16,10 +17,7 @@ import startos.rpc.RpcRouter;
 
 /** The {@code auth.*} methods. */
 public final class AuthMethods {
-  /** Where the argon2id PHC hash of the server password lives. */
-  public static final String PASSWORD_POINTER = "/private/password";
-
-  private final PatchDb db;
+  private final Database db;
   private final Sessions sessions;
   private final LoginRateLimiter limiter;
   private final EncryptionKey key;
@@ -29,7 +27,7 @@ public final class AuthMethods {
    * @param decryptor opens {@code {"encrypted": JWE}} passwords sealed to {@code key}
    */
   public AuthMethods(
-      PatchDb db,
+      Database db,
       Sessions sessions,
       LoginRateLimiter limiter,
       EncryptionKey key,
@@ -92,21 +90,17 @@ public final class AuthMethods {
     checkPassword(oldPassword);
     limiter.succeeded(caller.client());
     String hash = Passwords.hash(newPassword);
-    db.mutate(root -> {
-      Sessions.child(root, "private").put("password", hash);
-      return null;
-    });
+    db.update(Slots.PASSWORD, old -> hash);
     return NullNode.getInstance();
   }
 
   private void checkPassword(String password) {
-    String stored =
-        db.get(PASSWORD_POINTER)
-            .filter(JsonNode::isTextual)
-            .map(JsonNode::asText)
-            .orElseThrow(() ->
-                new RpcException(
-                    ErrorKind.UNINITIALIZED, "no password is set on this server: run setup first"));
+    // the argon2id PHC hash; "" before setup
+    String stored = db.read(Slots.PASSWORD);
+    if (stored.isEmpty()) {
+      throw new RpcException(
+          ErrorKind.UNINITIALIZED, "no password is set on this server: run setup first");
+    }
     if (!Passwords.verify(stored, password)) {
       throw new RpcException(ErrorKind.INCORRECT_PASSWORD, "the password is incorrect");
     }

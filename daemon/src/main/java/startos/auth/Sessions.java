@@ -1,12 +1,10 @@
 package startos.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,18 +15,18 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.ModelJson;
+import startos.model.Session;
+import startos.model.Slots;
 
 /**
- * Login sessions: persistent ones in {@code /private/sessions/<hashedId>} as {@code {loggedIn,
- * lastActive, userAgent}}, ephemeral ones only in memory. A session ends when unused for {@link
- * #IDLE_TIMEOUT} or {@link #MAX_LIFETIME} after login, whichever comes first (StartOS's never end;
- * these keep a daily user logged in for months while a forgotten browser or a leaked cookie stops
- * working). Thread-safe.
+ * Login sessions: persistent ones in {@link Slots#SESSIONS} by hashed token, ephemeral ones only in
+ * memory. A session ends when unused for {@link #IDLE_TIMEOUT} or {@link #MAX_LIFETIME} after
+ * login, whichever comes first (StartOS's never end; these keep a daily user logged in for months
+ * while a forgotten browser or a leaked cookie stops working). Thread-safe.
  */
 public final class Sessions {
-  static final String POINTER = "/private/sessions";
-
   /** A session not used for this long has ended. */
   public static final Duration IDLE_TIMEOUT = Duration.ofDays(14);
 
@@ -38,13 +36,13 @@ public final class Sessions {
   // lastActive is written at most this often per session, so that reading is not a DB write each
   static final Duration ACTIVITY_GRANULARITY = Duration.ofSeconds(60);
 
-  private final PatchDb db;
+  private final Database db;
   private final InstantSource clock;
-  private final Map<String, ObjectNode> ephemeral = new ConcurrentHashMap<>();
+  private final Map<String, Session> ephemeral = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastWritten = new ConcurrentHashMap<>();
   private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
 
-  public Sessions(PatchDb db, InstantSource clock) {
+  public Sessions(Database db, InstantSource clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -58,14 +56,11 @@ public final class Sessions {
   public SessionToken create(boolean isEphemeral, Optional<String> userAgent) {
     SessionToken token = SessionToken.generate();
     Instant now = clock.instant();
-    ObjectNode record = record(now, userAgent);
+    Session session = new Session(now, now, userAgent);
     if (isEphemeral) {
-      ephemeral.put(token.hashedId(), record);
+      ephemeral.put(token.hashedId(), session);
     } else {
-      db.mutate(root -> {
-        sessionsOf(root).set(token.hashedId(), record);
-        return null;
-      });
+      db.update(Slots.SESSIONS, all -> ModelJson.with(all, token.hashedId(), session));
       lastWritten.put(token.hashedId(), now);
     }
     return token;
@@ -81,8 +76,9 @@ public final class Sessions {
     }
     String id = SessionToken.hash(token);
     Instant now = clock.instant();
-    ObjectNode memory = ephemeral.get(id);
-    Optional<JsonNode> stored = memory != null ? Optional.of(memory) : db.get(POINTER + "/" + id);
+    Session memory = ephemeral.get(id);
+    Optional<Session> stored =
+        memory != null ? Optional.of(memory) : Optional.ofNullable(stored().get(id));
     if (stored.isEmpty()) {
       return Optional.empty();
     }
@@ -90,62 +86,44 @@ public final class Sessions {
       end(List.of(id));
       return Optional.empty();
     }
-    // records are replaced, never edited in place: readers may be copying them concurrently
-    ObjectNode touched =
-        ephemeral.computeIfPresent(
-            id,
-            (key, record) -> {
-              ObjectNode copy = record.deepCopy();
-              copy.put("lastActive", now.toString());
-              return copy;
-            });
-    if (touched != null) {
+    if (ephemeral.computeIfPresent(id, (key, session) -> session.withLastActive(now)) != null) {
       return Optional.of(id);
     }
     Instant written = lastWritten.get(id);
     if (written == null || !written.plus(ACTIVITY_GRANULARITY).isAfter(now)) {
       lastWritten.put(id, now);
-      db.mutate(root -> {
-        if (sessionsOf(root).get(id) instanceof ObjectNode session) {
-          session.put("lastActive", now.toString());
-        }
-        return null;
-      });
+      db.update(
+          Slots.SESSIONS,
+          all -> {
+            Session session = all.get(id);
+            // ended meanwhile (logout on another request): not brought back
+            return session == null ? all : ModelJson.with(all, id, session.withLastActive(now));
+          });
     }
     return Optional.of(id);
   }
 
-  /** Whether a session record is past its idle timeout or lifetime (unreadable: yes). */
-  static boolean expired(JsonNode record, Instant now) {
-    try {
-      Instant loggedIn = Instant.parse(record.path("loggedIn").asText());
-      Instant lastActive = Instant.parse(record.path("lastActive").asText());
-      return !loggedIn.plus(MAX_LIFETIME).isAfter(now)
-          || !lastActive.plus(IDLE_TIMEOUT).isAfter(now);
-    } catch (DateTimeParseException e) {
-      return true;
-    }
+  /** Whether a session is past its idle timeout or lifetime. */
+  static boolean expired(Session session, Instant now) {
+    return !session.loggedIn().plus(MAX_LIFETIME).isAfter(now)
+        || !session.lastActive().plus(IDLE_TIMEOUT).isAfter(now);
   }
 
   /** Ends every expired session (their cookies would be refused anyway). */
   public void endExpired() {
     Instant now = clock.instant();
     List<String> expired = new ArrayList<>();
-    ephemeral.forEach((id, record) -> {
-      if (expired(record, now)) {
+    ephemeral.forEach((id, session) -> {
+      if (expired(session, now)) {
         expired.add(id);
       }
     });
-    db.get(POINTER)
-        .filter(JsonNode::isObject)
-        .ifPresent(stored ->
-            stored
-                .properties()
-                .forEach(e -> {
-                  if (expired(e.getValue(), now)) {
-                    expired.add(e.getKey());
-                  }
-                }));
+    stored()
+        .forEach((id, session) -> {
+          if (expired(session, now)) {
+            expired.add(id);
+          }
+        });
     if (!expired.isEmpty()) {
       end(expired);
     }
@@ -161,10 +139,8 @@ public final class Sessions {
       out.putNull("current");
     }
     ObjectNode sessions = out.putObject("sessions");
-    db.get(POINTER)
-        .filter(JsonNode::isObject)
-        .ifPresent(stored -> sessions.setAll((ObjectNode) stored));
-    ephemeral.forEach((id, record) -> sessions.set(id, record.deepCopy()));
+    stored().forEach((id, session) -> sessions.set(id, ModelJson.encode(session)));
+    ephemeral.forEach((id, session) -> sessions.set(id, ModelJson.encode(session)));
     return out;
   }
 
@@ -179,15 +155,18 @@ public final class Sessions {
       }
       lastWritten.remove(id);
     }
-    db.mutate(root -> {
-      ObjectNode sessions = sessionsOf(root);
-      for (String id : ids) {
-        if (sessions.remove(id) != null) {
-          ended.add(id);
-        }
-      }
-      return null;
-    });
+    db.update(
+        Slots.SESSIONS,
+        all -> {
+          Map<String, Session> left = all;
+          for (String id : ids) {
+            if (left.containsKey(id)) {
+              ended.add(id);
+              left = ModelJson.without(left, id);
+            }
+          }
+          return left;
+        });
     // also for ids not found: their websockets may outlive a session removed another way
     for (String id : new TreeSet<>(ids)) {
       endListeners.forEach(l -> l.accept(id));
@@ -195,27 +174,7 @@ public final class Sessions {
     return ended;
   }
 
-  private static ObjectNode record(Instant now, Optional<String> userAgent) {
-    ObjectNode record = JsonNodeFactory.instance.objectNode();
-    record.put("loggedIn", now.toString());
-    record.put("lastActive", now.toString());
-    if (userAgent.isPresent()) {
-      record.put("userAgent", userAgent.get());
-    } else {
-      record.putNull("userAgent");
-    }
-    return record;
-  }
-
-  private static ObjectNode sessionsOf(ObjectNode root) {
-    return child(child(root, "private"), "sessions");
-  }
-
-  /** The object member {@code name}, created (or replacing a non-object) when needed. */
-  static ObjectNode child(ObjectNode parent, String name) {
-    if (parent.get(name) instanceof ObjectNode existing) {
-      return existing;
-    }
-    return parent.putObject(name);
+  private Map<String, Session> stored() {
+    return db.read(Slots.SESSIONS);
   }
 }

@@ -1,6 +1,5 @@
 package startos.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
@@ -35,6 +34,8 @@ import startos.http.HttpServer;
 import startos.http.HttpStartException;
 import startos.http.ServerNames;
 import startos.model.Database;
+import startos.model.ModelException;
+import startos.model.Slots;
 import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.patchdb.PatchDbException;
@@ -58,13 +59,11 @@ import startos.ssl.CertStore;
  * so a failed start leaves the data dir as it was.
  */
 public final class Startd implements AutoCloseable {
-  /** Where {@code setup.complete} records that first-time setup is done. */
-  public static final String SETUP_COMPLETE_POINTER = "/private/setupComplete";
-
   private static final Logger LOG = LoggerFactory.getLogger(Startd.class);
 
   private final Config config;
   private final PatchDb db;
+  private final Database database;
   private final RpcRouter router;
   private final Continuations continuations;
   private final HttpServer http;
@@ -74,6 +73,7 @@ public final class Startd implements AutoCloseable {
   private Startd(
       Config config,
       PatchDb db,
+      Database database,
       RpcRouter router,
       Continuations continuations,
       HttpServer http,
@@ -82,6 +82,7 @@ public final class Startd implements AutoCloseable {
     this.config = config;
     this.claim = claim;
     this.db = db;
+    this.database = database;
     this.router = router;
     this.continuations = continuations;
     this.http = http;
@@ -144,33 +145,36 @@ public final class Startd implements AutoCloseable {
       Config config, Path dataDir, PatchDb db, Optional<HostClaim> claim) {
     InstantSource clock = InstantSource.system();
     AtomicReference<String> state = new AtomicReference<>("initializing");
-    SetupState setup = () -> db.get(SETUP_COMPLETE_POINTER).map(JsonNode::asBoolean).orElse(false);
+    // the one typed view of the document, shared by every feature
+    Database database = new Database(db);
+    SetupState setup = () -> database.read(Slots.SETUP_COMPLETE);
 
     Continuations continuations = new Continuations(clock, config.continuationTtl());
-    Sessions sessions = new Sessions(db, clock);
+    Sessions sessions = new Sessions(database, clock);
     sessions.onEnd(continuations::endSession);
 
     RpcRouter router = new RpcRouter();
     new CoreMethods(state::get).register(router);
     EncryptionKey key = EncryptionKey.generate();
     SetupEncryption jwe = new SetupEncryption(key.keyPair());
-    new AuthMethods(db, sessions, new LoginRateLimiter(clock), key, jwe::decrypt).register(router);
+    new AuthMethods(database, sessions, new LoginRateLimiter(clock), key, jwe::decrypt)
+        .register(router);
     new DbMethods(db, continuations).register(router);
     // feature wiring: the setup wizard, server.* and notification.* (startos.setup, .server,
     // .notification; the local CA in startos.ssl is used by setup)
-    new SetupApi(db).register(router);
-    new ServerApi(db, dataDir).register(router);
-    SmtpMethods.of(new Database(db), dataDir).register(router);
-    Notifications notifications = new Notifications(db);
+    new SetupApi(database).register(router);
+    new ServerApi(database, dataDir).register(router);
+    SmtpMethods.of(database, dataDir).register(router);
+    Notifications notifications = new Notifications(database);
     notifications.register(router);
     LxcSettings lxc =
         LxcSettings.defaults(dataDir.resolve("lxc")).withNamespace(config.containers());
     ServiceManager services =
         services(config, lxc, dataDir, db, notifications, continuations, claim.isPresent());
     services.register(router);
-    new DependencyMethods(new Database(db)).register(router);
-    new PackageResources(services, services.backend(), new Database(db)).register(router);
-    Map<String, HttpServer.Page> pages = Map.of(InfoPage.PATH, () -> InfoPage.render(db));
+    new DependencyMethods(database).register(router);
+    new PackageResources(services, services.backend(), database).register(router);
+    Map<String, HttpServer.Page> pages = Map.of(InfoPage.PATH, () -> InfoPage.render(database));
 
     LocalAuthCookie localCookie = LocalAuthCookie.generate();
     HttpServer http;
@@ -187,9 +191,7 @@ public final class Startd implements AutoCloseable {
                   continuations,
                   config.webRoot(),
                   pages,
-                  new ServerNames(
-                      config.host(),
-                      () -> db.get("/public/serverInfo/hostname").map(JsonNode::asText)),
+                  new ServerNames(config.host(), () -> hostname(database)),
                   address -> isPackageAddress(lxc.subnet(), address)));
     } catch (HttpStartException e) {
       services.close();
@@ -198,7 +200,7 @@ public final class Startd implements AutoCloseable {
     }
     try {
       // only now that the port is ours: a start that fails earlier must not touch the data dir
-      InitialDb.boot(db);
+      InitialDb.boot(database);
       localCookie.writeTo(dataDir.resolve(LocalAuthCookie.FILE_NAME));
       privateDir(dataDir.resolve("logs"));
     } catch (UncheckedIOException e) {
@@ -206,7 +208,7 @@ public final class Startd implements AutoCloseable {
       http.close();
       continuations.close();
       throw new StartupException(e.getMessage() + ": " + e.getCause().getMessage(), e);
-    } catch (PatchDbException e) {
+    } catch (PatchDbException | ModelException e) {
       services.close();
       http.close();
       continuations.close();
@@ -216,7 +218,7 @@ public final class Startd implements AutoCloseable {
     LOG.info("startd listening on {} (data dir {})", http.url(), dataDir);
     // services come back in the background: a slow container must not hold the API hostage
     Thread.ofVirtual().name("services-start").start(() -> startServices(services));
-    return new Startd(config, db, router, continuations, http, services, claim);
+    return new Startd(config, db, database, router, continuations, http, services, claim);
   }
 
   /**
@@ -259,6 +261,15 @@ public final class Startd implements AutoCloseable {
             config.maxVolumeSize().orElse(ServiceSettings.DEFAULT_MAX_VOLUME));
     return new ServiceManager(
         db, backend, new CertStore(db), notifications, continuations, settings);
+  }
+
+  /** The server's hostname once setup named it; empty before (or before the first boot's shape). */
+  private static Optional<String> hostname(Database database) {
+    try {
+      return Optional.of(database.serverInfo().hostname()).filter(h -> !h.isEmpty());
+    } catch (ModelException e) {
+      return Optional.empty();
+    }
   }
 
   /** A container's address on our bridge (the bridge's own address is the host's). */
@@ -326,6 +337,11 @@ public final class Startd implements AutoCloseable {
 
   public PatchDb db() {
     return db;
+  }
+
+  /** The typed view of {@link #db()}: how features read and change database fields. */
+  public Database database() {
+    return database;
   }
 
   public RpcRouter router() {

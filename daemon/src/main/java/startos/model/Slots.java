@@ -19,21 +19,28 @@ public final class Slots {
   public static final Slot<Boolean> SETUP_COMPLETE =
       Slot.of("/private/setupComplete", Boolean.class, false);
 
+  /** The server's SSH identity (OpenSSH PEM), made by {@code setup.execute}; "" before. */
+  public static final Slot<String> SSH_PRIVKEY = Slot.of("/private/sshPrivkey", String.class, "");
+
   /** The server's developer key (PEM), which signs packages packed on this server. */
   public static final Slot<String> DEVELOPER_KEY =
       Slot.of("/private/developerKey", String.class, "");
 
   /** Logged-in sessions by hashed token (owned by {@code startos.auth.Sessions}). */
-  public static final Slot<JsonNode> SESSIONS =
-      Slot.of("/private/sessions", JsonNode.class, NullNode.getInstance());
+  public static final Slot<Map<String, Session>> SESSIONS =
+      Slot.of("/private/sessions", new TypeReference<Map<String, Session>>() {}, Map.of());
 
-  /** Notifications by id (owned by {@code startos.notification.Notifications}). */
-  public static final Slot<JsonNode> NOTIFICATIONS =
-      Slot.of("/private/notifications", JsonNode.class, NullNode.getInstance());
+  /**
+   * Notifications by id, a decimal integer counting up from 0 (owned by {@code
+   * startos.notification.Notifications}).
+   */
+  public static final Slot<Map<String, Notification>> NOTIFICATIONS =
+      Slot.of(
+          "/private/notifications", new TypeReference<Map<String, Notification>>() {}, Map.of());
 
   /** The local root CA and issued leaves (owned by {@code startos.ssl.CertStore}). */
-  public static final Slot<JsonNode> LOCAL_CERTS =
-      Slot.of("/private/keyStore/localCerts", JsonNode.class, NullNode.getInstance());
+  public static final Slot<LocalCerts> LOCAL_CERTS =
+      Slot.of("/private/keyStore/localCerts", LocalCerts.class, LocalCerts.NONE);
 
   /** External ports in use, to whether they serve TLS (owned by the port allocator). */
   public static final Slot<Map<String, Boolean>> AVAILABLE_PORTS =

@@ -8,14 +8,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
-import startos.patchdb.PatchDb;
+import java.util.function.BiFunction;
+import startos.model.Database;
+import startos.model.DbTx;
+import startos.model.ModelJson;
+import startos.model.Notification;
+import startos.model.Slots;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
 import startos.rpc.Params;
@@ -23,9 +28,9 @@ import startos.rpc.RpcException;
 import startos.rpc.RpcRouter;
 
 /**
- * The server's notifications: kept in {@code /private/notifications} by integer id (ascending, from
- * 0), with {@code /public/serverInfo/unreadNotificationCount} recounted in the same revision as
- * every change so the UI badge is always exact.
+ * The server's notifications: kept in {@link Slots#NOTIFICATIONS} by integer id (ascending, from
+ * 0), with {@code serverInfo.unreadNotificationCount} recounted in the same revision as every
+ * change so the UI badge is always exact.
  */
 public final class Notifications {
   /** What {@code notification.list} returns when no limit is given. */
@@ -38,16 +43,15 @@ public final class Notifications {
   public static final int MAX_PER_PACKAGE = 100;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String STORE = "notifications";
 
-  private final PatchDb db;
+  private final Database db;
   private final Clock clock;
 
-  public Notifications(PatchDb db) {
+  public Notifications(Database db) {
     this(db, Clock.systemUTC());
   }
 
-  Notifications(PatchDb db, Clock clock) {
+  Notifications(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -65,29 +69,26 @@ public final class Notifications {
   /** Adds a notification for the user; returns its id. Callable from any component. */
   public long notify(Draft draft) {
     Instant now = clock.instant();
-    return db.mutate(
-            root -> {
-              ObjectNode store = store(root);
-              long id = byId(store).isEmpty() ? 0 : byId(store).lastKey() + 1;
-              ObjectNode entry = JSON.createObjectNode();
-              if (draft.packageId().isPresent()) {
-                entry.put("packageId", draft.packageId().get());
-              } else {
-                entry.putNull("packageId");
-              }
-              entry.put("createdAt", now.toString());
-              entry.put("code", draft.code());
-              entry.put("level", draft.level().wire());
-              entry.put("title", draft.title());
-              entry.put("message", draft.message());
-              entry.set("data", draft.data().deepCopy());
-              entry.put("seen", false);
-              draft.packageId().ifPresent(pkg -> dropOldestOf(store, pkg, MAX_PER_PACKAGE - 1));
-              store.set(Long.toString(id), entry);
-              recount(root);
-              return id;
-            })
-        .result();
+    Notification notification =
+        new Notification(
+            draft.packageId(),
+            now,
+            draft.code(),
+            draft.level().wire(),
+            draft.title(),
+            draft.message(),
+            draft.data().deepCopy(),
+            false);
+    return db.mutate(tx -> {
+      Map<String, Notification> store = tx.get(Slots.NOTIFICATIONS);
+      NavigableMap<Long, Notification> byId = byId(store);
+      long id = byId.isEmpty() ? 0 : byId.lastKey() + 1;
+      if (draft.packageId().isPresent()) {
+        store = dropOldestOf(store, draft.packageId().get(), MAX_PER_PACKAGE - 1);
+      }
+      save(tx, ModelJson.with(store, Long.toString(id), notification));
+      return id;
+    });
   }
 
   /** Newest first; {@code before} excludes ids at or above it. */
@@ -95,22 +96,17 @@ public final class Notifications {
     Optional<Long> before = optionalId(params, "before");
     int limit =
         (int) Math.min(Integer.MAX_VALUE, optionalId(params, "limit").orElse((long) DEFAULT_LIMIT));
-    ObjectNode store =
-        (ObjectNode)
-            db.get("/private/" + STORE)
-                .filter(JsonNode::isObject)
-                .orElseGet(JSON::createObjectNode);
-    NavigableMap<Long, JsonNode> entries = byId(store);
+    NavigableMap<Long, Notification> entries = byId(db.read(Slots.NOTIFICATIONS));
     if (before.isPresent()) {
       entries = entries.headMap(before.get(), false);
     }
     ArrayNode out = JSON.createArrayNode();
-    for (Map.Entry<Long, JsonNode> e : entries.descendingMap().entrySet()) {
+    for (Map.Entry<Long, Notification> e : entries.descendingMap().entrySet()) {
       if (out.size() >= limit) {
         break;
       }
       ObjectNode withId = JSON.createObjectNode().put("id", e.getKey());
-      withId.setAll((ObjectNode) e.getValue());
+      withId.setAll((ObjectNode) ModelJson.encode(e.getValue()));
       out.add(withId);
     }
     return out;
@@ -140,46 +136,54 @@ public final class Notifications {
   }
 
   JsonNode markSeen(JsonNode params, boolean seen) {
-    List<Long> ids = ids(params);
-    return change(
-        ids, (store, id) -> ((ObjectNode) store.get(Long.toString(id))).put("seen", seen));
+    return change(ids(params), (store, id) -> store.get(id).withSeen(seen));
   }
 
   /** Marks every notification with id up to and including {@code before} as seen (as StartOS). */
   JsonNode markSeenBefore(JsonNode params) {
     long before = requiredId(params, "before");
-    db.mutate(root -> {
-      ObjectNode store = store(root);
-      byId(store).headMap(before, true).values().forEach(n -> ((ObjectNode) n).put("seen", true));
-      recount(root);
+    db.mutate(tx -> {
+      Map<String, Notification> store = new LinkedHashMap<>(tx.get(Slots.NOTIFICATIONS));
+      byId(store)
+          .headMap(before, true)
+          .keySet()
+          .forEach(id -> {
+            String key = Long.toString(id);
+            store.put(key, store.get(key).withSeen(true));
+          });
+      save(tx, store);
       return null;
     });
     return NullNode.getInstance();
   }
 
   JsonNode remove(JsonNode params) {
-    return change(ids(params), (store, id) -> store.remove(Long.toString(id)));
+    return change(ids(params), (store, id) -> null);
   }
 
   /** Removes every notification with id below {@code before}. */
   JsonNode removeBefore(JsonNode params) {
     long before = requiredId(params, "before");
-    db.mutate(root -> {
-      ObjectNode store = store(root);
+    db.mutate(tx -> {
+      Map<String, Notification> store = new LinkedHashMap<>(tx.get(Slots.NOTIFICATIONS));
       byId(store).headMap(before, false).keySet().forEach(id -> store.remove(Long.toString(id)));
-      recount(root);
+      save(tx, store);
       return null;
     });
     return NullNode.getInstance();
   }
 
-  /** Applies {@code action} to each id after checking all exist, so a bad id changes nothing. */
-  private JsonNode change(List<Long> ids, BiConsumer<ObjectNode, Long> action) {
-    db.mutate(root -> {
-      ObjectNode store = store(root);
+  /**
+   * Replaces each id's notification by {@code action}'s result (null: removes it) after checking
+   * all exist, so a bad id changes nothing.
+   */
+  private JsonNode change(
+      List<Long> ids, BiFunction<Map<String, Notification>, String, Notification> action) {
+    db.mutate(tx -> {
+      Map<String, Notification> store = new LinkedHashMap<>(tx.get(Slots.NOTIFICATIONS));
       TreeSet<Long> missing = new TreeSet<>();
       for (long id : ids) {
-        if (!store.has(Long.toString(id))) {
+        if (!store.containsKey(Long.toString(id))) {
           missing.add(id);
         }
       }
@@ -190,39 +194,44 @@ public final class Notifications {
                 + String.join(", #", missing.stream().map(String::valueOf).toList())
                 + (missing.size() == 1 ? " does not exist" : " do not exist"));
       }
-      ids.forEach(id -> action.accept(store, id));
-      recount(root);
+      for (long id : ids) {
+        String key = Long.toString(id);
+        if (store.containsKey(key)) {
+          Notification changed = action.apply(store, key);
+          if (changed == null) {
+            store.remove(key);
+          } else {
+            store.put(key, changed);
+          }
+        }
+      }
+      save(tx, store);
       return null;
     });
     return NullNode.getInstance();
   }
 
-  private static void dropOldestOf(ObjectNode store, String packageId, int keep) {
+  /** {@code store} without the package's oldest notifications beyond its newest {@code keep}. */
+  private static Map<String, Notification> dropOldestOf(
+      Map<String, Notification> store, String packageId, int keep) {
     List<Long> ids = new ArrayList<>();
     byId(store)
         .forEach((id, n) -> {
-          if (packageId.equals(n.path("packageId").asText(null))) {
+          if (n.packageId().filter(packageId::equals).isPresent()) {
             ids.add(id);
           }
         });
+    Map<String, Notification> left = store;
     for (int i = 0; i < ids.size() - keep; i++) {
-      store.remove(Long.toString(ids.get(i)));
+      left = ModelJson.without(left, Long.toString(ids.get(i)));
     }
-  }
-
-  private static ObjectNode store(ObjectNode root) {
-    ObjectNode priv = objectAt(root, "private");
-    return objectAt(priv, STORE);
-  }
-
-  private static ObjectNode objectAt(ObjectNode parent, String field) {
-    return parent.get(field) instanceof ObjectNode o ? o : parent.putObject(field);
+    return left;
   }
 
   /** Entries by numeric id; keys that are not ids (none are written) are skipped. */
-  private static NavigableMap<Long, JsonNode> byId(ObjectNode store) {
-    TreeMap<Long, JsonNode> out = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> e : store.properties()) {
+  private static NavigableMap<Long, Notification> byId(Map<String, Notification> store) {
+    TreeMap<Long, Notification> out = new TreeMap<>();
+    for (Map.Entry<String, Notification> e : store.entrySet()) {
       try {
         out.put(Long.parseLong(e.getKey()), e.getValue());
       } catch (NumberFormatException ignored) {
@@ -232,14 +241,11 @@ public final class Notifications {
     return out;
   }
 
-  private static void recount(ObjectNode root) {
-    long unread = 0;
-    for (JsonNode n : byId(store(root)).values()) {
-      if (!n.path("seen").asBoolean(true)) {
-        unread++;
-      }
-    }
-    objectAt(objectAt(root, "public"), "serverInfo").put("unreadNotificationCount", unread);
+  /** Stores {@code store} and recounts the unread badge in the same revision. */
+  private static void save(DbTx tx, Map<String, Notification> store) {
+    tx.set(Slots.NOTIFICATIONS, store);
+    long unread = byId(store).values().stream().filter(n -> !n.seen()).count();
+    tx.updateServerInfo(i -> i.toBuilder().unreadNotificationCount(unread).build());
   }
 
   private static List<Long> ids(JsonNode params) {

@@ -14,7 +14,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.ServerInfo;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
 import startos.rpc.Params;
@@ -35,18 +36,18 @@ public final class ServerApi {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSSxxx", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
 
-  private final PatchDb db;
+  private final Database db;
   private final SystemMetrics metrics;
   private final Clock clock;
   private final Instant started;
   private final String platform;
 
   /** Metrics measure {@code dataDir}'s disk; uptime counts from this construction. */
-  public ServerApi(PatchDb db, Path dataDir) {
+  public ServerApi(Database db, Path dataDir) {
     this(db, new SystemMetrics(dataDir), Clock.systemUTC(), platform(arch()));
   }
 
-  ServerApi(PatchDb db, SystemMetrics metrics, Clock clock, String platform) {
+  ServerApi(Database db, SystemMetrics metrics, Clock clock, String platform) {
     this.db = db;
     this.metrics = metrics;
     this.clock = clock;
@@ -72,30 +73,17 @@ public final class ServerApi {
 
   /** {@code {os: {version, compat, platform, language}, hardware: {arch, ram, devices}}}. */
   JsonNode deviceInfo() {
+    ServerInfo info = db.serverInfo();
     ObjectNode out = JSON.createObjectNode();
     ObjectNode os = out.putObject("os");
     os.put("version", InitialDb.VERSION);
     os.put("compat", InitialDb.PACKAGE_VERSION_COMPAT);
     os.put("platform", platform);
-    os.put(
-        "language",
-        db.get("/public/serverInfo/language")
-            .filter(JsonNode::isTextual)
-            .map(JsonNode::asText)
-            .orElse("en_US"));
+    os.put("language", info.language().orElse("en_US"));
     ObjectNode hardware = out.putObject("hardware");
     hardware.put("arch", arch());
-    hardware.put(
-        "ram",
-        db.get("/public/serverInfo/ram")
-            .filter(JsonNode::isNumber)
-            .map(JsonNode::asLong)
-            .orElse(0L));
-    hardware.set(
-        "devices",
-        db.get("/public/serverInfo/devices")
-            .filter(JsonNode::isArray)
-            .orElseGet(JSON::createArrayNode));
+    hardware.put("ram", info.ram());
+    hardware.set("devices", JSON.valueToTree(info.devices()));
     return out;
   }
 
@@ -111,13 +99,11 @@ public final class ServerApi {
       throw new RpcException(
           ErrorKind.INVALID_REQUEST, "give a new name or hostname (or both) for the server");
     }
-    db.mutate(root -> {
-      ObjectNode pub = root.get("public") instanceof ObjectNode o ? o : root.putObject("public");
-      ObjectNode info =
-          pub.get("serverInfo") instanceof ObjectNode o ? o : pub.putObject("serverInfo");
-      name.ifPresent(n -> info.put("name", n));
-      hostname.ifPresent(h -> info.put("hostname", h));
-      return null;
+    db.updateServerInfo(info -> {
+      ServerInfo.Builder renamed = info.toBuilder();
+      name.ifPresent(renamed::name);
+      hostname.ifPresent(renamed::hostname);
+      return renamed.build();
     });
     return NullNode.getInstance();
   }

@@ -3,7 +3,7 @@ package startos.setup;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
 
 /**
  * {@code StartOS-info.html}: the page a user saves at the end of setup. It names the server's LAN
@@ -20,7 +20,7 @@ public final class InfoPage {
   private InfoPage() {}
 
   /** The page for a set-up server; empty before {@code setup.execute} has run. */
-  public static Optional<String> render(PatchDb db) {
+  public static Optional<String> render(Database db) {
     return new SetupApi(db).result().map(r -> render(r.hostname(), r.rootCa()));
   }
 

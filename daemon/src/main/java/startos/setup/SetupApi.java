@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 import startos.auth.Passwords;
-import startos.patchdb.PatchDb;
+import startos.model.Database;
+import startos.model.LocalCerts;
+import startos.model.Slots;
 import startos.rpc.Access;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
@@ -18,8 +20,8 @@ import startos.ssl.LocalCa;
 /**
  * First-time setup: {@code setup.status}, {@code setup.get-pubkey}, {@code setup.execute} and
  * {@code setup.complete}. Execute makes the server's identity (id, hostname, keys, local root CA,
- * password hash) in one database revision; complete flips {@code /private/setupComplete}, after
- * which the router closes the {@code setup.*} family and opens the rest.
+ * password hash) in one database revision; complete sets {@link Slots#SETUP_COMPLETE}, after which
+ * the router closes the {@code setup.*} family and opens the rest.
  */
 public final class SetupApi {
   /** The setup wizard's bounds on the password length. */
@@ -27,17 +29,15 @@ public final class SetupApi {
 
   public static final int MAX_PASSWORD_LENGTH = 64;
 
-  static final String ROOT_CERT = "/private/keyStore/localCerts/rootCert";
-
-  private final PatchDb db;
+  private final Database db;
   private final Clock clock;
   private final SetupEncryption encryption = new SetupEncryption();
 
-  public SetupApi(PatchDb db) {
+  public SetupApi(Database db) {
     this(db, Clock.systemUTC());
   }
 
-  SetupApi(PatchDb db, Clock clock) {
+  SetupApi(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -95,27 +95,29 @@ public final class SetupApi {
     LocalCa ca = LocalCa.create(identity.hostname(), clock.instant());
     String id = UUID.randomUUID().toString();
 
-    db.mutate(root -> {
-      ObjectNode priv = InitialDb.object(root, "private");
-      if (priv.at("/keyStore/localCerts/rootCert").isTextual()) {
+    db.mutate(tx -> {
+      if (tx.get(Slots.LOCAL_CERTS).rootCert().isPresent()) {
         throw alreadyDone();
       }
-      ObjectNode info = InitialDb.object(InitialDb.object(root, "public"), "serverInfo");
-      info.put("id", id);
-      info.put("name", identity.name());
-      info.put("hostname", identity.hostname());
-      info.put("pubkey", keys.sshPublicKey());
-      info.put("caFingerprint", ca.fingerprint());
-      info.put("kiosk", kiosk);
-      priv.put("password", hash);
-      priv.put("sshPrivkey", keys.sshPrivateKey());
-      priv.put("developerKey", keys.developerKey());
-      ObjectNode certs = InitialDb.object(InitialDb.object(priv, "keyStore"), "localCerts");
-      certs.put("rootKey", ca.rootKeyPem());
-      certs.put("rootCert", ca.rootCertPem());
-      certs.put("intKey", ca.intermediateKeyPem());
-      certs.put("intCert", ca.intermediateCertPem());
-      certs.putObject("leaves");
+      tx.updateServerInfo(info ->
+          info.toBuilder()
+              .id(id)
+              .name(identity.name())
+              .hostname(identity.hostname())
+              .pubkey(keys.sshPublicKey())
+              .caFingerprint(ca.fingerprint())
+              .kiosk(Optional.of(kiosk))
+              .build());
+      tx.set(Slots.PASSWORD, hash);
+      tx.set(Slots.SSH_PRIVKEY, keys.sshPrivateKey());
+      tx.set(Slots.DEVELOPER_KEY, keys.developerKey());
+      tx.set(
+          Slots.LOCAL_CERTS,
+          LocalCerts.of(
+              ca.rootKeyPem(),
+              ca.rootCertPem(),
+              ca.intermediateKeyPem(),
+              ca.intermediateCertPem()));
       return null;
     });
     return new SetupResult(identity.hostname(), ca.rootCertPem(), false).toJson();
@@ -129,21 +131,17 @@ public final class SetupApi {
                 new RpcException(
                     ErrorKind.INVALID_REQUEST,
                     "setup.execute has not completed yet: nothing to complete"));
-    db.mutate(root -> {
-      InitialDb.object(root, "private").put("setupComplete", true);
-      return null;
-    });
+    db.update(Slots.SETUP_COMPLETE, done -> true);
     return result.toJson();
   }
 
   /** The result of a finished {@code setup.execute}, read back from the database. */
   public Optional<SetupResult> result() {
-    Optional<JsonNode> rootCa = db.get(ROOT_CERT).filter(JsonNode::isTextual);
-    Optional<JsonNode> hostname = db.get("/public/serverInfo/hostname").filter(JsonNode::isTextual);
-    if (rootCa.isEmpty() || hostname.isEmpty()) {
+    Optional<String> rootCa = db.read(Slots.LOCAL_CERTS).rootCert();
+    if (rootCa.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new SetupResult(hostname.get().asText(), rootCa.get().asText(), false));
+    return Optional.of(new SetupResult(db.serverInfo().hostname(), rootCa.get(), false));
   }
 
   private String password(JsonNode field, Caller caller) {

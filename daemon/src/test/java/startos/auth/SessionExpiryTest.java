@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 
 class SessionExpiryTest {
   private final AtomicReference<Instant> now =
       new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
   private final PatchDb db = PatchDb.inMemory();
-  private final Sessions sessions = new Sessions(db, () -> now.get());
+  private final Sessions sessions = new Sessions(new Database(db), () -> now.get());
 
   private void advance(Duration by) {
     now.set(now.get().plus(by));

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import startos.auth.LocalAuthCookie;
 import startos.auth.Sessions;
 import startos.daemon.RunningDaemon;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 import startos.rpc.RpcDispatcher;
 import startos.rpc.RpcRouter;
@@ -214,7 +215,7 @@ class BrowserBoundaryTest {
   void aPackageContainerCannotReachTheApiEvenWithAStolenCookie() throws Exception {
     // here loopback stands in for the containers' bridge subnet
     PatchDb db = PatchDb.inMemory();
-    Sessions sessions = new Sessions(db, InstantSource.system());
+    Sessions sessions = new Sessions(new Database(db), InstantSource.system());
     String stolen = "session=" + sessions.create(false, Optional.empty()).token();
     try (Continuations continuations =
             new Continuations(InstantSource.system(), Duration.ofSeconds(30));

@@ -44,7 +44,7 @@ class InstallVerificationTest {
             db,
             backend,
             new CertStore(db),
-            new Notifications(db),
+            new Notifications(new startos.model.Database(db)),
             continuations,
             ServiceSettings.defaults(
                 dir.toAbsolutePath(), Path.of("/nonexistent/rootfs.squashfs")));

@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 import startos.rpc.Access;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
 import startos.rpc.RpcException;
 import startos.rpc.RpcRouter;
+import startos.setup.InitialDb;
 
 class NotificationsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,8 +32,10 @@ class NotificationsTest {
   @BeforeEach
   void threeNotifications() {
     db = PatchDb.inMemory();
+    InitialDb.ensure(new Database(db));
     notifications =
-        new Notifications(db, Clock.fixed(Instant.parse("2026-11-22T03:00:00Z"), ZoneOffset.UTC));
+        new Notifications(
+            new Database(db), Clock.fixed(Instant.parse("2026-11-22T03:00:00Z"), ZoneOffset.UTC));
     create("info", "first");
     create("warning", "second");
     create("error", "third");

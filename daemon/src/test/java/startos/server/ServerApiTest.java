@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 import startos.rpc.Caller;
 import startos.rpc.ErrorKind;
@@ -33,9 +34,9 @@ class ServerApiTest {
   @BeforeEach
   void server() {
     db = PatchDb.inMemory();
-    InitialDb.ensure(db);
+    InitialDb.ensure(new Database(db));
     clock = new MovableClock(Instant.parse("2026-11-22T03:00:00.5Z"));
-    server = new ServerApi(db, new SystemMetrics(dir), clock, "x86_64-nonfree");
+    server = new ServerApi(new Database(db), new SystemMetrics(dir), clock, "x86_64-nonfree");
   }
 
   @Test
@@ -87,7 +88,7 @@ class ServerApiTest {
   @Test
   void metricsFromThisMachineHaveStartOsShape() {
     RpcRouter router = new RpcRouter();
-    new ServerApi(db, dir).register(router);
+    new ServerApi(new Database(db), dir).register(router);
     JsonNode metrics =
         router
             .route("server.metrics")

@@ -135,7 +135,12 @@ final class ServiceRig implements AutoCloseable {
   void startManager() {
     manager =
         new ServiceManager(
-            db, backend, new CertStore(db), new Notifications(db), continuations, settings);
+            db,
+            backend,
+            new CertStore(db),
+            new Notifications(new startos.model.Database(db)),
+            continuations,
+            settings);
     manager.startAll();
   }
 

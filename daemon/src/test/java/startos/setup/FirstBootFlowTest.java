@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import startos.model.Database;
 import startos.notification.Notifications;
 import startos.patchdb.PatchDb;
 import startos.rpc.Caller;
@@ -29,11 +30,11 @@ class FirstBootFlowTest {
   @Test
   void aFreshServerIsSetUpThenServesItsSessionMethods() throws Exception {
     PatchDb db = PatchDb.inMemory();
-    InitialDb.ensure(db);
+    InitialDb.ensure(new Database(db));
     RpcRouter router = new RpcRouter();
-    new SetupApi(db).register(router);
-    new ServerApi(db, dataDir).register(router);
-    new Notifications(db).register(router);
+    new SetupApi(new Database(db)).register(router);
+    new ServerApi(new Database(db), dataDir).register(router);
+    new Notifications(new Database(db)).register(router);
     RpcDispatcher dispatcher =
         new RpcDispatcher(
             router, () -> db.get("/private/setupComplete").map(JsonNode::asBoolean).orElse(false));

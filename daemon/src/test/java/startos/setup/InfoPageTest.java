@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 import startos.rpc.Caller;
 import startos.ssl.LocalCa;
@@ -34,15 +35,16 @@ class InfoPageTest {
   @Test
   void thePageExistsOnlyOnceSetupHasRun() {
     PatchDb db = PatchDb.inMemory();
-    InitialDb.ensure(db);
-    assertThat(InfoPage.render(db)).isEmpty();
-    new SetupApi(db)
+    InitialDb.ensure(new Database(db));
+    assertThat(InfoPage.render(new Database(db))).isEmpty();
+    new SetupApi(new Database(db))
         .execute(
             InitialDb.JSON
                 .createObjectNode()
                 .put("password", "a long enough password")
                 .put("hostname", "calm-heron"),
             Caller.anonymousLoopback());
-    assertThat(InfoPage.render(db)).hasValueSatisfying(h -> assertThat(h).contains("calm-heron"));
+    assertThat(InfoPage.render(new Database(db)))
+        .hasValueSatisfying(h -> assertThat(h).contains("calm-heron"));
   }
 }

@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 
 class InitialDbTest {
   @Test
   void aNewDatabaseGetsThePublicShapeTheUiReads() {
     PatchDb db = PatchDb.inMemory();
-    assertThat(InitialDb.ensure(db)).isTrue();
+    assertThat(InitialDb.ensure(new Database(db))).isTrue();
 
     JsonNode pub = db.get("/public").orElseThrow();
     assertThat(pub.get("packageData").isObject()).isTrue();
@@ -57,7 +58,7 @@ class InitialDbTest {
   @Test
   void ensuringAgainNeverOverwritesWhatIsThere() {
     PatchDb db = PatchDb.inMemory();
-    InitialDb.ensure(db);
+    InitialDb.ensure(new Database(db));
     db.mutate(root -> {
       ((ObjectNode) root.at("/public/serverInfo"))
           .put("unreadNotificationCount", 7)
@@ -66,7 +67,7 @@ class InitialDbTest {
     });
     long sequence = db.sequence();
 
-    assertThat(InitialDb.ensure(db)).isFalse();
+    assertThat(InitialDb.ensure(new Database(db))).isFalse();
     assertThat(db.sequence()).isEqualTo(sequence);
     assertThat(db.get("/public/serverInfo/unreadNotificationCount").orElseThrow().asInt())
         .isEqualTo(7);
@@ -76,7 +77,7 @@ class InitialDbTest {
   @Test
   void bootClearsProgressAndShutdownLeftByAPreviousRun() {
     PatchDb db = PatchDb.inMemory();
-    InitialDb.ensure(db);
+    InitialDb.ensure(new Database(db));
     db.mutate(root -> {
       ObjectNode status = (ObjectNode) root.at("/public/serverInfo/statusInfo");
       status.put("shuttingDown", true).put("restart", "mdns");
@@ -85,7 +86,7 @@ class InitialDbTest {
       return null;
     });
 
-    InitialDb.boot(db);
+    InitialDb.boot(new Database(db));
 
     JsonNode status = db.get("/public/serverInfo/statusInfo").orElseThrow();
     assertThat(status.get("shuttingDown").asBoolean()).isFalse();
@@ -97,14 +98,14 @@ class InitialDbTest {
   @Test
   void bootTakesThePasswordHashOutOfThePublicDataOfAnOlderDatabase() {
     PatchDb db = PatchDb.inMemory();
-    InitialDb.ensure(db);
+    InitialDb.ensure(new Database(db));
     db.mutate(root -> {
       ((ObjectNode) root.at("/public/serverInfo")).put("passwordHash", "$argon2id$old");
       ((ObjectNode) root.get("private")).put("password", "$argon2id$old");
       return null;
     });
 
-    InitialDb.boot(db);
+    InitialDb.boot(new Database(db));
 
     assertThat(db.get("/public/serverInfo/passwordHash")).isEmpty();
     assertThat(db.get("/private/password").orElseThrow().asText()).isEqualTo("$argon2id$old");
@@ -117,7 +118,7 @@ class InitialDbTest {
   @Test
   void bootBringsAPackageEntryOfAnEarlierStartdToStartOsShape() throws Exception {
     PatchDb db = PatchDb.inMemory();
-    InitialDb.ensure(db);
+    InitialDb.ensure(new Database(db));
     String old =
         """
         {"stateInfo": {"state": "installed", "manifest": {"id": "dep-watcher",
@@ -147,7 +148,7 @@ class InitialDbTest {
       return null;
     });
 
-    InitialDb.boot(db);
+    InitialDb.boot(new Database(db));
 
     JsonNode entry = db.get("/public/packageData/dep-watcher").orElseThrow();
     assertThat(entry.has("dataVersion")).isFalse();

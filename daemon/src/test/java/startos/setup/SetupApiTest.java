@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import startos.auth.Passwords;
+import startos.model.Database;
 import startos.patchdb.PatchDb;
 import startos.rpc.Access;
 import startos.rpc.Caller;
@@ -34,8 +35,10 @@ class SetupApiTest {
   @BeforeEach
   void freshServer() {
     db = PatchDb.inMemory();
-    InitialDb.ensure(db);
-    setup = new SetupApi(db, Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC));
+    InitialDb.ensure(new Database(db));
+    setup =
+        new SetupApi(
+            new Database(db), Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC));
   }
 
   @Test
