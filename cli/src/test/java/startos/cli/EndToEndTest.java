@@ -38,10 +38,10 @@ class EndToEndTest {
       new startos.setup.SetupApi(startd.db()).register(startd.router());
     }
     if (startd.router().route("server.set-hostname").isEmpty()) {
-      new startos.server.ServerApi(startd.db(), dataDir).register(startd.router());
+      new startos.server.ServerApi(startd.database(), dataDir).register(startd.router());
     }
     if (startd.router().route("notification.list").isEmpty()) {
-      new startos.notification.Notifications(startd.db()).register(startd.router());
+      new startos.notification.Notifications(startd.database()).register(startd.router());
     }
   }
 
