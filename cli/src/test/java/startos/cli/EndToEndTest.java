@@ -35,7 +35,7 @@ class EndToEndTest {
   // way
   private void wireFeaturesIfMissing() {
     if (startd.router().route("setup.execute").isEmpty()) {
-      new startos.setup.SetupApi(startd.db()).register(startd.router());
+      new startos.setup.SetupApi(startd.database()).register(startd.router());
     }
     if (startd.router().route("server.set-hostname").isEmpty()) {
       new startos.server.ServerApi(startd.database(), dataDir).register(startd.router());

@@ -35,7 +35,7 @@ class PackageDaemonTest {
     home = Files.createDirectories(dir.resolve("home"));
     Files.createDirectories(dir.resolve("no-cookie"));
     if (startd.router().route("setup.execute").isEmpty()) {
-      new startos.setup.SetupApi(startd.db()).register(startd.router());
+      new startos.setup.SetupApi(startd.database()).register(startd.router());
     }
     Files.createDirectories(dataDir.resolve("tmp"));
     CliRun setup = new CliRun(home).env("PASSWORD", PASSWORD);
