@@ -41,7 +41,7 @@ class OutboundGatewayTest {
   @BeforeEach
   void setUp() {
     db = PatchDb.inMemory();
-    InitialDb.ensure(db);
+    InitialDb.ensure(new startos.model.Database(db));
     db.mutate(root -> {
       ObjectNode entry = PackageData.all(root).putObject(PKG);
       entry.putObject("stateInfo").put("state", "installed");
