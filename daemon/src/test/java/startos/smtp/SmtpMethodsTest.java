@@ -49,7 +49,7 @@ class SmtpMethodsTest {
   @BeforeEach
   void setUp() throws Exception {
     db = PatchDb.inMemory();
-    InitialDb.ensure(db);
+    InitialDb.ensure(new startos.model.Database(db));
     mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
     mail.start();
     mail.setUser("alice@example.com", USER, PASSWORD);
