@@ -39,8 +39,8 @@ public final class Slots {
           "/private/notifications", new TypeReference<Map<String, Notification>>() {}, Map.of());
 
   /** The local root CA and issued leaves (owned by {@code startos.ssl.CertStore}). */
-  public static final Slot<LocalCerts> LOCAL_CERTS =
-      Slot.of("/private/keyStore/localCerts", LocalCerts.class, LocalCerts.NONE);
+  public static final Slot<JsonNode> LOCAL_CERTS =
+      Slot.of("/private/keyStore/localCerts", JsonNode.class, NullNode.getInstance());
 
   /** External ports in use, to whether they serve TLS (owned by the port allocator). */
   public static final Slot<Map<String, Boolean>> AVAILABLE_PORTS =

@@ -8,6 +8,7 @@ import java.util.UUID;
 import startos.auth.Passwords;
 import startos.model.Database;
 import startos.model.LocalCerts;
+import startos.model.ModelJson;
 import startos.model.Slots;
 import startos.rpc.Access;
 import startos.rpc.Caller;
@@ -96,7 +97,7 @@ public final class SetupApi {
     String id = UUID.randomUUID().toString();
 
     db.mutate(tx -> {
-      if (tx.get(Slots.LOCAL_CERTS).rootCert().isPresent()) {
+      if (localCerts(tx.get(Slots.LOCAL_CERTS)).rootCert().isPresent()) {
         throw alreadyDone();
       }
       tx.updateServerInfo(info ->
@@ -113,11 +114,12 @@ public final class SetupApi {
       tx.set(Slots.DEVELOPER_KEY, keys.developerKey());
       tx.set(
           Slots.LOCAL_CERTS,
-          LocalCerts.of(
-              ca.rootKeyPem(),
-              ca.rootCertPem(),
-              ca.intermediateKeyPem(),
-              ca.intermediateCertPem()));
+          ModelJson.encode(
+              LocalCerts.of(
+                  ca.rootKeyPem(),
+                  ca.rootCertPem(),
+                  ca.intermediateKeyPem(),
+                  ca.intermediateCertPem())));
       return null;
     });
     return new SetupResult(identity.hostname(), ca.rootCertPem(), false).toJson();
@@ -137,7 +139,7 @@ public final class SetupApi {
 
   /** The result of a finished {@code setup.execute}, read back from the database. */
   public Optional<SetupResult> result() {
-    Optional<String> rootCa = db.read(Slots.LOCAL_CERTS).rootCert();
+    Optional<String> rootCa = localCerts(db.read(Slots.LOCAL_CERTS)).rootCert();
     if (rootCa.isEmpty()) {
       return Optional.empty();
     }
@@ -189,6 +191,11 @@ public final class SetupApi {
     }
     String generated = Hostnames.generate();
     return new Identity(Hostnames.toName(generated), generated);
+  }
+
+  /** The local CA as its record; none before setup (the slot is JSON while CertStore owns it). */
+  private static LocalCerts localCerts(JsonNode json) {
+    return json.isObject() ? ModelJson.decode(json, LocalCerts.class) : LocalCerts.NONE;
   }
 
   private static RpcException alreadyDone() {
