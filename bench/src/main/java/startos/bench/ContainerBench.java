@@ -150,7 +150,7 @@ public final class ContainerBench {
             db,
             backend,
             new CertStore(db),
-            new Notifications(db),
+            new Notifications(new startos.model.Database(db)),
             continuations,
             ServiceSettings.defaults(data, runtime).withOsIp("10.213.5.1"));
     try {
