@@ -164,14 +164,17 @@ class ActionsE2eTest {
   @Order(6)
   void anotherPackageRunsOnlyPublicActions() throws Exception {
     ok(box.run("package", "action", "run", "task-demo", "run-remote", "{\"actionId\":\"ping\"}"));
-    ok(
+    // task-demo's handler records the host's refusal and rethrows it, so the user sees it too
+    CliRun.Result refused =
         box.run(
             "package",
             "action",
             "run",
             "task-demo",
             "run-remote",
-            "{\"actionId\":\"show-secret\"}"));
+            "{\"actionId\":\"show-secret\"}");
+    assertThat(refused.exitCode()).as("%s", refused).isNotZero();
+    assertThat(refused.err()).contains("for the user only; other packages cannot run it");
     JsonNode ping = RpcClient.JSON.readTree(Files.readString(taskDemo.resolve("remote-ping.json")));
     assertThat(ping.path("ok").asBoolean()).as("%s", ping).isTrue();
     JsonNode secret =

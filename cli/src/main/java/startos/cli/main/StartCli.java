@@ -120,6 +120,8 @@ public final class StartCli implements CliSettings {
     cli.setErr(env.err());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.getCommandSpec().usageMessage().footer(ExitCode.helpFooter());
+    // `package attach ID sh -c '…'`: everything after the id is the command, its options included
+    cli.getSubcommands().get("package").getSubcommands().get("attach").setStopAtPositional(true);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof CliException c) {
         env.err().println("error: " + c.getMessage());
